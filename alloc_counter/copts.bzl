@@ -1,0 +1,21 @@
+"""Compiler options shared by alloc_counter's own code, tests and benchmarks."""
+
+# Google Benchmark's strict warning set, as errors for our own code.
+ALLOC_COUNTER_COPTS = [
+    "-Wall",
+    "-Wextra",
+    "-Wshadow",
+    "-Wconversion",
+    "-Wold-style-cast",
+    "-pedantic-errors",
+    "-Werror",
+]
+
+# The loop-window hooks (loop_window.cc): GNU ld redirects calls of these
+# out-of-line members of benchmark::State to alloc_counter's wrappers.
+ALLOC_COUNTER_LINKOPTS = [
+    "-Wl,--wrap=_ZN9benchmark5State16StartKeepRunningEv",
+    "-Wl,--wrap=_ZN9benchmark5State17FinishKeepRunningEv",
+    "-Wl,--wrap=_ZN9benchmark5State11PauseTimingEv",
+    "-Wl,--wrap=_ZN9benchmark5State12ResumeTimingEv",
+]
