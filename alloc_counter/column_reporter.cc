@@ -98,15 +98,19 @@ void RepairMemoryResults(std::vector<RunT>& runs) {
   }
 }
 
+// The columns of `run`, whose counts were taken in the memory run or, with
+// `timed`, in the timed run that `run` reports (all its threads'
+// iterations).
 template <typename R>
-ColumnValues ValuesOf(const Run& run, const R& result) {
+ColumnValues ValuesOf(const Run& run, const R& result, bool timed) {
+  const double iterations = timed ? static_cast<double>(run.iterations)
+                                  : MemoryIterations(run, result);
   ColumnValues values;
-  values.allocs_per_iter = run.allocs_per_iter;
-  const double iterations = MemoryIterations(run, result);
-  values.bytes_per_iter =
-      iterations > 0 ? static_cast<double>(result.total_allocated_bytes) /
-                           iterations
-                     : 0;
+  if (iterations > 0) {
+    values.allocs_per_iter = static_cast<double>(result.num_allocs) / iterations;
+    values.bytes_per_iter =
+        static_cast<double>(result.total_allocated_bytes) / iterations;
+  }
   values.peak_bytes = static_cast<double>(result.max_bytes_used);
   return values;
 }
@@ -178,8 +182,9 @@ bool ColumnHistory::Find(const std::string& run_name, int64_t repetitions,
 }
 
 ColumnReporter::ColumnReporter(std::unique_ptr<BenchmarkReporter> inner,
-                               std::shared_ptr<ColumnHistory> history)
-    : inner_(std::move(inner)), history_(std::move(history)) {
+                               std::shared_ptr<ColumnHistory> history,
+                               CountSource source)
+    : inner_(std::move(inner)), history_(std::move(history)), source_(source) {
   BENCHMARK_DISABLE_DEPRECATED_WARNING
   is_csv_ = dynamic_cast<benchmark::CSVReporter*>(inner_.get()) != nullptr;
   BENCHMARK_RESTORE_DEPRECATED_WARNING
@@ -204,7 +209,10 @@ void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
     if (row.run_type == Run::RT_Iteration) {
       const auto* result = MemoryResultOf(row.memory_result);
       if (result == nullptr) continue;
-      const ColumnValues values = ValuesOf(row, *result);
+      const ColumnValues values =
+          ValuesOf(row, *result, source_ == CountSource::kTimedRun);
+      // Google Benchmark's own field agrees with the column.
+      row.allocs_per_iter = values.allocs_per_iter;
       history_->Record(row.run_name.str(), row.repetition_index, values);
       AddColumns(values, &row.counters);
     } else {

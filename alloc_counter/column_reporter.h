@@ -14,7 +14,10 @@
 //                start of the loop (not per iteration)
 //
 // The values come from the `MemoryManager::Result` of Google Benchmark's
-// memory run. Rows without one (errors, skipped benchmarks) get no columns.
+// memory run: counted in that run's loop and divided by its iterations, or,
+// in timed mode, counted in the reported timed run and divided by the row's
+// own iterations. Rows without a result (errors, skipped benchmarks) get no
+// columns.
 // Aggregate rows (mean, median, stddev, cv, and user statistics) get the
 // statistic of the repetitions' columns, computed by the benchmark's own
 // statistics functions, when those repetitions were reported first (the
@@ -60,10 +63,14 @@ class ColumnHistory {
 
 class ColumnReporter : public benchmark::BenchmarkReporter {
  public:
+  // Where the counts of a memory result were taken.
+  enum class CountSource { kMemoryRun, kTimedRun };
+
   // Wraps `inner`. `history` may be shared with another ColumnReporter of the
   // same run.
   ColumnReporter(std::unique_ptr<benchmark::BenchmarkReporter> inner,
-                 std::shared_ptr<ColumnHistory> history);
+                 std::shared_ptr<ColumnHistory> history,
+                 CountSource source = CountSource::kMemoryRun);
 
   bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& runs) override;
@@ -72,6 +79,7 @@ class ColumnReporter : public benchmark::BenchmarkReporter {
  private:
   std::unique_ptr<benchmark::BenchmarkReporter> inner_;
   std::shared_ptr<ColumnHistory> history_;
+  CountSource source_;
   // CSV fixes its columns on its first batch of rows; these record whether
   // ours were among them.
   bool is_csv_ = false;

@@ -5,34 +5,42 @@
 // -----------------------------------------------------------------------------
 //
 // The allocation counters that the replaced `operator new`/`operator delete`
-// update, and the measurement window that decides when they update them.
-// This is internal to alloc_counter: users read the counters through the
-// columns of their benchmark output, never through this header.
+// update, and the consumers that switch them on: the benchmark window (Google
+// Benchmark's memory run, narrowed to the loop body), the timed loops (in
+// `--alloc_counter_mode=timed`) and `alloc_counter::Scope`. This is internal
+// to alloc_counter.
 //
 // Counts (allocations, bytes, frees) are per thread: each thread owns one
 // slot, and only the owning thread writes it, with a relaxed load and a
 // relaxed store per field (no read-modify-write, so no lock-prefixed
 // instruction and no cache line shared between threads is written to count).
-// Any thread may read every slot with relaxed loads; `EndMeasurement()` sums
-// them. A slot outlives its thread: when a thread exits its slot is released
-// for reuse by a later thread, with its counts kept, so nothing a thread
-// counted is lost when it exits.
+// Any thread may read every slot with relaxed loads. A slot outlives its
+// thread: when a thread exits, its slot is released for reuse by a later
+// thread with its counts kept, so nothing a thread counted is lost.
 //
-// Live bytes, from which `peak_bytes` comes, are one process-wide atomic
-// total: a peak summed from per-thread peaks is wrong as soon as one thread
-// frees what another allocated. Inside the window that is one atomic add per
-// allocation and per free; the window is Google Benchmark's memory run, which
-// is not timed, and outside it nothing is written.
+// Live bytes come in two kinds. Per-thread live bytes (for a thread's
+// `Scope`) are kept in the slot, written by the owner only. Process-wide live
+// bytes (for `peak_bytes` of the benchmark window and of a process `Scope`)
+// are one atomic total, because a peak summed from per-thread peaks is wrong
+// as soon as one thread frees what another allocated; they are kept only
+// while such a consumer is active, and the benchmark window that uses them is
+// Google Benchmark's memory run, which is not timed. The timed loops count
+// without any shared write.
+//
+// Live bytes are in requested bytes on both sides: a sized delete passes the
+// size, and the size of a block freed by an unsized delete is looked up in
+// the table of blocks allocated while live bytes were kept
+// (block_sizes.h). A block allocated before that is sized with
+// `malloc_usable_size`.
 //
 // Thread-safety: `RecordAllocation()` and `RecordDeallocation()` are
-// thread-safe and are called concurrently from every thread. The window
-// calls (`BeginMeasurement`, `EndMeasurement`, `EnterLoop`, `ExitLoop`,
-// `PauseLoop`, `ResumeLoop`) are thread-compatible: they are called by the one
-// thread that runs Google Benchmark's memory run, never concurrently with each
-// other.
+// thread-safe and are called concurrently from every thread. The benchmark
+// window calls are thread-compatible: Google Benchmark's memory run makes
+// them from one thread. The timed-loop calls are thread-safe (every thread of
+// a `Threads(N)` benchmark makes them). The scope calls are thread-safe.
 //
-// Nothing in this file allocates through `operator new`: a slot is obtained
-// with `calloc`, so counting can never recurse into the hooks.
+// Nothing in this file allocates through `operator new`, so counting never
+// recurses into the hooks.
 
 #ifndef ALLOC_COUNTER_COUNTERS_H_
 #define ALLOC_COUNTER_COUNTERS_H_
@@ -42,47 +50,37 @@
 #include <cstdint>
 
 #include "absl/base/attributes.h"
-#include "absl/base/optimization.h"
 
 namespace alloc_counter {
 namespace internal {
 
-// What the hooks do with an allocation or deallocation right now.
-enum WindowMode : int {
-  // Outside the measured window: the hooks only test this value.
-  kIdle = 0,
-  // Inside the loop body: count allocations, bytes and live bytes.
-  kCounting = 1,
-  // Inside the loop body while timing is paused (and paused allocations are
-  // excluded): track live bytes for `peak_bytes` and `net_heap_growth`, but do
-  // not count allocations or bytes.
-  kLiveOnly = 2,
-};
+// Non-zero while any consumer wants allocations recorded. Read by every hook
+// with one relaxed load; its bits say which consumers are active.
+ABSL_CONST_INIT extern std::atomic<uint64_t> g_hook_state;
 
-// The current `WindowMode`. Read by every hook with one relaxed load; written
-// only by the window calls below.
-ABSL_CONST_INIT extern std::atomic<int> g_window_mode;
-
-// Returns the current `WindowMode`.
-inline int CurrentWindowMode() {
-  return g_window_mode.load(std::memory_order_relaxed);
+// Returns true if the hooks must call the record functions below.
+inline bool HooksActive() {
+  return g_hook_state.load(std::memory_order_relaxed) != 0;
 }
+
+// The size argument of `RecordDeallocation()` for an unsized delete.
+constexpr size_t kUnknownSize = static_cast<size_t>(-1);
 
 // RecordAllocation()
 //
-// Records an allocation of `size` requested bytes made by the calling thread
-// in window mode `mode` (not `kIdle`).
-void RecordAllocation(int mode, size_t size);
+// Records the allocation of `size` requested bytes at `p` by the calling
+// thread. Call only when `HooksActive()`.
+void RecordAllocation(void* p, size_t size);
 
 // RecordDeallocation()
 //
-// Records the deallocation of `size` bytes by the calling thread in window
-// mode `mode` (not `kIdle`).
-void RecordDeallocation(int mode, size_t size);
+// Records the deallocation of the block at `p` (not null), of `size` bytes or
+// `kUnknownSize`, by the calling thread, before the block is freed. Call only
+// when `HooksActive()`.
+void RecordDeallocation(void* p, size_t size);
 
-// What was counted between `BeginMeasurement()` and `EndMeasurement()`, summed
-// over all threads.
-struct WindowTotals {
+// Counts of allocations and deallocations, and live bytes.
+struct Totals {
   // Allocations counted (successful `operator new` calls of any form).
   int64_t allocs = 0;
   // Bytes those allocations requested.
@@ -90,12 +88,13 @@ struct WindowTotals {
   // Deallocations counted, and the bytes they released.
   int64_t frees = 0;
   int64_t freed_bytes = 0;
-  // Change of live heap bytes over the window, paused regions included.
+  // Change of live bytes, paused regions included.
   int64_t net_bytes = 0;
-  // Largest growth of live heap bytes above the level at the start of the
-  // window, over all threads, paused regions included.
+  // Largest growth of live bytes above the level at the start.
   int64_t peak_bytes = 0;
 };
+
+// --- The benchmark window (Google Benchmark's memory run) ------------------
 
 // BeginMeasurement()
 //
@@ -104,13 +103,15 @@ void BeginMeasurement();
 
 // EndMeasurement()
 //
-// Disarms the window and returns what was counted since `BeginMeasurement()`.
-WindowTotals EndMeasurement();
+// Disarms the window and returns what the loop body did since
+// `BeginMeasurement()`, over all threads: counts, the change of live bytes
+// and their peak above the level at `EnterLoop()`.
+Totals EndMeasurement();
 
 // EnterLoop(), ExitLoop(), PauseLoop(), ResumeLoop()
 //
 // Called when a benchmark's measured loop starts, ends, pauses its timing and
-// resumes it. They change the window mode only while the window is armed.
+// resumes it. They change the window only while it is armed.
 void EnterLoop();
 void ExitLoop();
 void PauseLoop();
@@ -119,15 +120,96 @@ void ResumeLoop();
 // SetCountPaused()
 //
 // Whether allocations made while timing is paused are counted (`true`) or
-// left out (`false`, the default). Call before any benchmark runs.
+// left out (`false`, the default). Their bytes are live either way. Call
+// before any benchmark runs.
 void SetCountPaused(bool count_paused);
+
+// --- The timed loops (--alloc_counter_mode=timed) --------------------------
+
+// TimedLoopStarted(), TimedLoopPaused(), TimedLoopResumed()
+//
+// Called by each benchmark thread of a timed run when its loop starts, when
+// it pauses timing and when it resumes. Allocations by any thread are counted
+// while at least one loop runs unpaused. Thread-safe.
+void TimedLoopStarted();
+void TimedLoopPaused();
+void TimedLoopResumed();
+
+// TimedLoopFinished()
+//
+// Called by each benchmark thread when its loop ends, with the iterations it
+// ran. When the last loop of a run ends, the run's totals become
+// `LastTimedRun()`. Thread-safe.
+void TimedLoopFinished(int64_t iterations);
+
+// A completed timed run: what all of its loops allocated, and their
+// iterations summed over threads.
+struct TimedRun {
+  int64_t allocs = 0;
+  int64_t alloc_bytes = 0;
+  int64_t iterations = 0;
+};
+
+// LastTimedRun()
+//
+// Returns the totals of the timed run that ended last.
+TimedRun LastTimedRun();
+
+// --- Loop events, as Google Benchmark's State reports them ----------------
+
+// SetTimedMode()
+//
+// Whether the timed runs' loops are counted (`--alloc_counter_mode=timed`).
+// Call before any benchmark runs.
+void SetTimedMode(bool timed);
+
+// TimedModeEnabled()
+//
+// Returns what `SetTimedMode()` set (false by default).
+bool TimedModeEnabled();
+
+// OnLoopStart(), OnLoopPause(), OnLoopResume(), OnLoopEnd()
+//
+// Route a loop event to the benchmark window while it is armed (the memory
+// run), otherwise to the timed loops when timed mode is on, otherwise
+// nowhere. `iterations` is the iterations the ending loop ran. Called by the
+// loop-window wrappers from every benchmark thread.
+void OnLoopStart();
+void OnLoopPause();
+void OnLoopResume();
+void OnLoopEnd(int64_t iterations);
+
+// --- Scopes ----------------------------------------------------------------
+
+// A point from which a scope measures.
+struct ScopeStart {
+  Totals totals;     // counts at the start (peak_bytes unused)
+  int64_t live = 0;  // live bytes at the start
+  int64_t saved_peak = 0;
+};
+
+// BeginThreadScope(), ThreadScopeTotals(), EndThreadScope()
+//
+// Start, read and end a scope over the calling thread's own allocations.
+// Scopes of one thread nest (last begun, first ended).
+ScopeStart BeginThreadScope();
+Totals ThreadScopeTotals(const ScopeStart& start);
+void EndThreadScope(const ScopeStart& start);
+
+// BeginProcessScope(), ProcessScopeTotals(), EndProcessScope()
+//
+// The same over every thread's allocations. `peak_bytes` is exact for scopes
+// that nest; overlapping, non-nested process scopes share one peak.
+ScopeStart BeginProcessScope();
+Totals ProcessScopeTotals(const ScopeStart& start);
+void EndProcessScope(const ScopeStart& start);
 
 // TotalsNow()
 //
-// Returns the process-wide totals counted since the start of the program
-// (every field but `peak_bytes`, which is 0). Used by tests to check that
-// nothing is lost when threads exit.
-WindowTotals TotalsNow();
+// Returns the process-wide counts since the start of the program (every
+// field but `peak_bytes` and `net_bytes`, which are 0). Used by tests to
+// check that nothing is lost when threads exit.
+Totals TotalsNow();
 
 }  // namespace internal
 }  // namespace alloc_counter

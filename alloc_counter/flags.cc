@@ -58,9 +58,17 @@ bool ParseOne(absl::string_view arg, Flags* flags, std::string* error) {
                           "exclude, include");
     return false;
   }
+  if (name == "mode") {
+    if (ParseChoice(value, "timed", "memory_run", &flags->timed)) return true;
+    *error = absl::StrCat("invalid value '", value,
+                          "' for --alloc_counter_mode; accepted values: "
+                          "memory_run, timed");
+    return false;
+  }
   *error = absl::StrCat("unknown flag --alloc_counter_", name,
                         "; known flags: --alloc_counter_columns=true|false, "
-                        "--alloc_counter_paused=exclude|include");
+                        "--alloc_counter_paused=exclude|include, "
+                        "--alloc_counter_mode=memory_run|timed");
   return false;
 }
 

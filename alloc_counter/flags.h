@@ -13,6 +13,10 @@
 //                                        whether allocations made while timing
 //                                        is paused (state.PauseTiming()) count
 //                                        (default exclude)
+//   --alloc_counter_mode=memory_run|timed
+//                                        count in Google Benchmark's memory
+//                                        run (default) or in the timed run
+//                                        itself, over all its threads
 //
 // Thread-compatible: parse once, from `main`, before benchmarks run.
 
@@ -27,6 +31,7 @@ namespace internal {
 struct Flags {
   bool columns = true;
   bool count_paused = false;
+  bool timed = false;
 };
 
 // ParseFlags()

@@ -33,13 +33,23 @@ struct HasPointerStop<MM, std::void_t<decltype(std::declval<MM&>().Stop(
     : std::true_type {};
 BENCHMARK_RESTORE_DEPRECATED_WARNING
 
-// Fills a `Result` from the totals of one window.
-void FillResult(const WindowTotals& totals,
+// Fills a `Result` when the memory run ends. The peak and net growth of live
+// bytes always come from the memory run's loop. The counts come from it too,
+// or, in timed mode, from the timed run that Google Benchmark reports, which
+// ended just before the memory run began; the column reporter then divides
+// them by that run's iterations.
+void FillResult(const Totals& window,
                 benchmark::MemoryManager::Result& result) {
-  result.num_allocs = totals.allocs;
-  result.max_bytes_used = totals.peak_bytes;
-  result.total_allocated_bytes = totals.alloc_bytes;
-  result.net_heap_growth = totals.net_bytes;
+  if (TimedModeEnabled()) {
+    const TimedRun timed = LastTimedRun();
+    result.num_allocs = timed.allocs;
+    result.total_allocated_bytes = timed.alloc_bytes;
+  } else {
+    result.num_allocs = window.allocs;
+    result.total_allocated_bytes = window.alloc_bytes;
+  }
+  result.max_bytes_used = window.peak_bytes;
+  result.net_heap_growth = window.net_bytes;
 }
 
 // The part common to every version: `Start()` and `Stop(Result&)`.

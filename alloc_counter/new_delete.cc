@@ -10,14 +10,12 @@
 // `posix_memalign`, `free`: glibc, or jemalloc, tcmalloc, mimalloc when they
 // replace `malloc`), so every `new` pairs with a `free` of the same backend.
 //
-// Cost outside the measured window (the timed runs): one relaxed load of
-// `g_window_mode` and one branch predicted not taken, on top of the C
-// allocator call. Inside the window the out-of-line `RecordAllocation()` /
-// `RecordDeallocation()` update the calling thread's own counters.
+// Cost when nothing is being counted (the timed runs, by default): one
+// relaxed load of `g_hook_state` and one branch predicted not taken, on top of
+// the C allocator call. When something is counted, the out-of-line
+// `RecordAllocation()` / `RecordDeallocation()` (counters.cc) do the rest.
 //
 // Nothing here allocates through `operator new` or writes through iostreams.
-
-#include <malloc.h>
 
 #include <cstddef>
 #include <cstdlib>
@@ -29,14 +27,11 @@
 
 namespace {
 
-using alloc_counter::internal::CurrentWindowMode;
-using alloc_counter::internal::kIdle;
+using alloc_counter::internal::HooksActive;
+using alloc_counter::internal::kUnknownSize;
 
 // The alignment `malloc` guarantees; larger alignments take `posix_memalign`.
 constexpr std::size_t kMallocAlignment = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
-
-// Marks a deallocation whose size the caller did not pass.
-constexpr std::size_t kUnsized = static_cast<std::size_t>(-1);
 
 inline void* Backend(std::size_t size, std::size_t alignment) {
   // `new(0)` must return a unique pointer: ask the backend for one byte.
@@ -80,22 +75,18 @@ inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
     p = AllocateSlow(size, alignment, nothrow);
     if (p == nullptr) return nullptr;
   }
-  const int mode = CurrentWindowMode();
-  if (ABSL_PREDICT_FALSE(mode != kIdle)) {
-    alloc_counter::internal::RecordAllocation(mode, size);
+  if (ABSL_PREDICT_FALSE(HooksActive())) {
+    alloc_counter::internal::RecordAllocation(p, size);
   }
   return p;
 }
 
-// An unsized delete learns the size from the backend (`malloc_usable_size`),
-// which is the requested size rounded up to the allocator's granularity. GCC
-// passes the size (sized deallocation) wherever the type is complete.
+// `size` is the size passed to a sized delete, or kUnknownSize; the record
+// path finds the size an unsized delete releases.
 inline void Deallocate(void* p, std::size_t size) {
   if (p == nullptr) return;
-  const int mode = CurrentWindowMode();
-  if (ABSL_PREDICT_FALSE(mode != kIdle)) {
-    alloc_counter::internal::RecordDeallocation(
-        mode, size == kUnsized ? malloc_usable_size(p) : size);
+  if (ABSL_PREDICT_FALSE(HooksActive())) {
+    alloc_counter::internal::RecordDeallocation(p, size);
   }
   std::free(p);
 }
@@ -137,27 +128,27 @@ void* operator new[](std::size_t size, std::align_val_t alignment,
 }
 
 // Unsized deletes.
-void operator delete(void* p) noexcept { Deallocate(p, kUnsized); }
-void operator delete[](void* p) noexcept { Deallocate(p, kUnsized); }
+void operator delete(void* p) noexcept { Deallocate(p, kUnknownSize); }
+void operator delete[](void* p) noexcept { Deallocate(p, kUnknownSize); }
 void operator delete(void* p, std::align_val_t) noexcept {
-  Deallocate(p, kUnsized);
+  Deallocate(p, kUnknownSize);
 }
 void operator delete[](void* p, std::align_val_t) noexcept {
-  Deallocate(p, kUnsized);
+  Deallocate(p, kUnknownSize);
 }
 void operator delete(void* p, const std::nothrow_t&) noexcept {
-  Deallocate(p, kUnsized);
+  Deallocate(p, kUnknownSize);
 }
 void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  Deallocate(p, kUnsized);
+  Deallocate(p, kUnknownSize);
 }
 void operator delete(void* p, std::align_val_t,
                      const std::nothrow_t&) noexcept {
-  Deallocate(p, kUnsized);
+  Deallocate(p, kUnknownSize);
 }
 void operator delete[](void* p, std::align_val_t,
                        const std::nothrow_t&) noexcept {
-  Deallocate(p, kUnsized);
+  Deallocate(p, kUnknownSize);
 }
 
 // Sized deletes.

@@ -58,22 +58,25 @@ void Initialize(int* argc, char** argv) {
     std::exit(2);
   }
   internal::SetCountPaused(TheFlags().count_paused);
+  internal::SetTimedMode(TheFlags().timed);
   benchmark::Initialize(argc, argv);
 }
 
 size_t RunSpecifiedBenchmarks() {
   if (!TheFlags().columns) return benchmark::RunSpecifiedBenchmarks();
   auto history = std::make_shared<ColumnHistory>();
+  const auto source = TheFlags().timed ? ColumnReporter::CountSource::kTimedRun
+                                       : ColumnReporter::CountSource::kMemoryRun;
   // CreateDefaultDisplayReporter() hands over a reporter built from
   // --benchmark_format, --benchmark_color and --benchmark_counters_tabular.
   ColumnReporter display(
       std::unique_ptr<benchmark::BenchmarkReporter>(
           benchmark::CreateDefaultDisplayReporter()),
-      history);
+      history, source);
   if (benchmark::FLAGS_benchmark_out.empty()) {
     return benchmark::RunSpecifiedBenchmarks(&display);
   }
-  ColumnReporter file(CreateFileReporter(), history);
+  ColumnReporter file(CreateFileReporter(), history, source);
   return benchmark::RunSpecifiedBenchmarks(&display, &file);
 }
 

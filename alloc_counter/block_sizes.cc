@@ -1,0 +1,87 @@
+// Copyright 2026 The alloc_counter Authors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Shared state owned by this file: `g_mu` and the table it guards, created on
+// first use in static storage. Any thread may call in; all access holds g_mu.
+
+#include "alloc_counter/block_sizes.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <new>
+#include <utility>
+
+#include "absl/base/const_init.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/synchronization/mutex.h"
+#include "alloc_counter/counters.h"
+
+namespace alloc_counter {
+namespace internal {
+namespace {
+
+// An allocator on `malloc`, so that the table never calls the hooks it
+// serves.
+template <typename T>
+struct MallocAllocator {
+  using value_type = T;
+  MallocAllocator() = default;
+  template <typename U>
+  MallocAllocator(const MallocAllocator<U>&) {}  // NOLINT: rebinding
+  T* allocate(size_t n) {
+    void* p = std::malloc(n * sizeof(T));
+    if (p == nullptr) std::abort();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) { std::free(p); }
+  template <typename U>
+  bool operator==(const MallocAllocator<U>&) const {
+    return true;
+  }
+  template <typename U>
+  bool operator!=(const MallocAllocator<U>&) const {
+    return false;
+  }
+};
+
+using SizeTable = absl::flat_hash_map<
+    uintptr_t, size_t, absl::Hash<uintptr_t>, std::equal_to<uintptr_t>,
+    MallocAllocator<std::pair<const uintptr_t, size_t>>>;
+
+ABSL_CONST_INIT absl::Mutex g_mu(absl::kConstInit);
+
+SizeTable& Table() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
+  // Never destroyed: deletes may run after static destructors.
+  alignas(SizeTable) static unsigned char storage[sizeof(SizeTable)];
+  static SizeTable* table = new (storage) SizeTable();
+  return *table;
+}
+
+uintptr_t Key(void* p) { return reinterpret_cast<uintptr_t>(p); }
+
+}  // namespace
+
+void RememberBlockSize(void* p, size_t size) {
+  absl::MutexLock lock(&g_mu);
+  Table()[Key(p)] = size;
+}
+
+size_t ForgetBlockSize(void* p) {
+  absl::MutexLock lock(&g_mu);
+  SizeTable& table = Table();
+  const auto it = table.find(Key(p));
+  if (it == table.end()) return kUnknownSize;
+  const size_t size = it->second;
+  table.erase(it);
+  return size;
+}
+
+void ForgetAllBlockSizes() {
+  absl::MutexLock lock(&g_mu);
+  Table().clear();
+}
+
+}  // namespace internal
+}  // namespace alloc_counter
