@@ -1,0 +1,224 @@
+// Copyright 2026 The alloc_counter Authors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Unit tests of ParseFlags(): the --alloc_counter_* flags it accepts, what it
+// leaves in argv for Google Benchmark, and what it rejects.
+
+#include "alloc_counter/flags.h"
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace alloc_counter {
+namespace internal {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+
+// A mutable argc/argv pair, as main() receives it: argv[argc] is null.
+class Args {
+ public:
+  Args(std::initializer_list<const char*> args)
+      : strings_(args.begin(), args.end()) {
+    for (std::string& s : strings_) argv_.push_back(s.data());
+    argv_.push_back(nullptr);
+    argc_ = static_cast<int>(strings_.size());
+    original_ = argv_;
+  }
+  Args(const Args&) = delete;
+  Args& operator=(const Args&) = delete;
+
+  int* argc() { return &argc_; }
+  char** argv() { return argv_.data(); }
+
+  // argv[0..argc), as strings.
+  std::vector<std::string> Remaining() const {
+    return std::vector<std::string>(argv_.begin(), argv_.begin() + argc_);
+  }
+
+  // The argv array as it was before parsing (the same pointers).
+  const std::vector<char*>& original() const { return original_; }
+  const std::vector<char*>& current() const { return argv_; }
+
+ private:
+  std::vector<std::string> strings_;
+  std::vector<char*> argv_;
+  std::vector<char*> original_;
+  int argc_ = 0;
+};
+
+TEST(ParseFlags, ColumnsFalseTurnsTheColumnsOff) {
+  Args args = {"prog", "--alloc_counter_columns=false"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_FALSE(flags.columns);
+  EXPECT_FALSE(flags.count_paused);
+}
+
+TEST(ParseFlags, ColumnsTrueTurnsTheColumnsOn) {
+  Args args = {"prog", "--alloc_counter_columns=true"};
+  Flags flags;
+  flags.columns = false;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.columns);
+}
+
+TEST(ParseFlags, BareColumnsFlagMeansTrue) {
+  Args args = {"prog", "--alloc_counter_columns"};
+  Flags flags;
+  flags.columns = false;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.columns);
+  EXPECT_THAT(args.Remaining(), ElementsAre("prog"));
+}
+
+TEST(ParseFlags, PausedIncludeCountsPausedAllocations) {
+  Args args = {"prog", "--alloc_counter_paused=include"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.count_paused);
+  EXPECT_TRUE(flags.columns);
+}
+
+TEST(ParseFlags, PausedExcludeLeavesPausedAllocationsOut) {
+  Args args = {"prog", "--alloc_counter_paused=exclude"};
+  Flags flags;
+  flags.count_paused = true;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_FALSE(flags.count_paused);
+}
+
+TEST(ParseFlags, WithoutItsFlagsKeepsTheDefaultsAndEveryArgument) {
+  Args args = {"prog", "--benchmark_filter=x", "foo"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.columns);
+  EXPECT_FALSE(flags.count_paused);
+  EXPECT_EQ(*args.argc(), 3);
+  EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
+}
+
+TEST(ParseFlags, RemovesItsFlagsAndKeepsOtherArgumentsInOrder) {
+  Args args = {"prog",
+               "--benchmark_filter=x",
+               "--alloc_counter_columns=false",
+               "foo",
+               "--alloc_counter_paused=include",
+               "bar"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_FALSE(flags.columns);
+  EXPECT_TRUE(flags.count_paused);
+  EXPECT_EQ(*args.argc(), 4);
+  EXPECT_THAT(args.Remaining(),
+              ElementsAre("prog", "--benchmark_filter=x", "foo", "bar"));
+  EXPECT_EQ(args.argv()[4], nullptr);
+}
+
+TEST(ParseFlags, RemovingEveryArgumentLeavesOnlyTheProgramName) {
+  Args args = {"prog", "--alloc_counter_paused=include",
+               "--alloc_counter_columns"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_EQ(*args.argc(), 1);
+  EXPECT_THAT(args.Remaining(), ElementsAre("prog"));
+  EXPECT_EQ(args.argv()[1], nullptr);
+}
+
+TEST(ParseFlags, LastOccurrenceOfAFlagWins) {
+  Args args = {"prog", "--alloc_counter_columns=false",
+               "--alloc_counter_columns=true"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.columns);
+}
+
+TEST(ParseFlags, ArgumentsThatOnlyResembleItsFlagsArePassedThrough) {
+  Args args = {"prog", "--alloc_counter", "-alloc_counter_columns=false",
+               "alloc_counter_columns=false"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.columns);
+  EXPECT_EQ(*args.argc(), 4);
+  EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
+}
+
+TEST(ParseFlags, RejectsAnUnknownPausedValueNamingTheFlagAndAcceptedValues) {
+  Args args = {"prog", "--benchmark_filter=x", "--alloc_counter_paused=maybe",
+               "foo"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
+  EXPECT_THAT(error, HasSubstr("--alloc_counter_paused"));
+  EXPECT_THAT(error, HasSubstr("maybe"));
+  EXPECT_THAT(error, HasSubstr("exclude, include"));
+  EXPECT_EQ(*args.argc(), 4);
+  EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
+}
+
+TEST(ParseFlags, RejectsPausedWithoutAValue) {
+  Args args = {"prog", "--alloc_counter_paused"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
+  EXPECT_THAT(error, HasSubstr("--alloc_counter_paused"));
+  EXPECT_THAT(error, HasSubstr("exclude, include"));
+  EXPECT_EQ(*args.argc(), 2);
+  EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
+}
+
+TEST(ParseFlags, RejectsColumnsYesNamingTheFlagAndAcceptedValues) {
+  Args args = {"prog", "--alloc_counter_columns=yes"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
+  EXPECT_THAT(error, HasSubstr("--alloc_counter_columns"));
+  EXPECT_THAT(error, HasSubstr("yes"));
+  EXPECT_THAT(error, HasSubstr("true, false"));
+  EXPECT_EQ(*args.argc(), 2);
+  EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
+}
+
+TEST(ParseFlags, RejectsAnUnknownFlagNamingIt) {
+  Args args = {"prog", "--alloc_counter_bogus=1"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
+  EXPECT_THAT(error, HasSubstr("--alloc_counter_bogus"));
+  EXPECT_EQ(*args.argc(), 2);
+  EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
+}
+
+TEST(ParseFlags, ErrorAfterAValidFlagLeavesArgvUnchanged) {
+  Args args = {"prog", "--alloc_counter_columns=false", "foo",
+               "--alloc_counter_bogus=1", "bar"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
+  EXPECT_THAT(error, HasSubstr("--alloc_counter_bogus"));
+  EXPECT_EQ(*args.argc(), 5);
+  EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
+  EXPECT_THAT(args.Remaining(),
+              ElementsAre("prog", "--alloc_counter_columns=false", "foo",
+                          "--alloc_counter_bogus=1", "bar"));
+}
+
+}  // namespace
+}  // namespace internal
+}  // namespace alloc_counter
