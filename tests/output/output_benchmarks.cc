@@ -144,6 +144,12 @@ void BM_GrowsPerRepetition(benchmark::State& state) {
 }
 BENCHMARK(BM_GrowsPerRepetition)->Iterations(16)->Repetitions(3);
 
+// The older `while (state.KeepRunning())` loop opens the same window.
+void BM_KeepRunningLoop(benchmark::State& state) {
+  while (state.KeepRunning()) Free(Allocate(72), 72);
+}
+BENCHMARK(BM_KeepRunningLoop);
+
 // Fails: no columns.
 void BM_Fails(benchmark::State& state) {
   for (auto _ : state) {

@@ -38,6 +38,7 @@ EXPECTED = {
     "BM_ThreadStartedInLoop/real_time": (3, 112, 64),
     "BM_AllocatesWhilePaused": (1, 8, 264),
     "BM_TwoThreads/threads:2": (1, 24, 24),
+    "BM_KeepRunningLoop": (1, 72, 72),
 }
 
 GROWS = "BM_GrowsPerRepetition/iterations:16/repeats:3"
