@@ -167,4 +167,24 @@ void BM_TwoThreads(benchmark::State& state) {
 }
 BENCHMARK(BM_TwoThreads)->Threads(2);
 
+// Threads(4): in timed mode every thread's loop is counted, and the
+// iterations are all threads' iterations, so this shows 1 allocs/iter.
+void BM_FourThreads(benchmark::State& state) {
+  for (auto _ : state) Free(Allocate(24), 24);
+}
+BENCHMARK(BM_FourThreads)->Threads(4)->UseRealTime();
+
+// One allocation in the first iteration of each run: 1/16 of an allocation
+// per iteration in the 16-iteration memory run, 1/1000 in the timed run.
+void BM_OneTimeAllocation(benchmark::State& state) {
+  bool first = true;
+  for (auto _ : state) {
+    if (first) {
+      Free(Allocate(4000), 4000);
+      first = false;
+    }
+  }
+}
+BENCHMARK(BM_OneTimeAllocation)->Iterations(1000);
+
 }  // namespace

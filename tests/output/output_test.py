@@ -39,7 +39,14 @@ EXPECTED = {
     "BM_AllocatesWhilePaused": (1, 8, 264),
     "BM_TwoThreads/threads:2": (1, 24, 24),
     "BM_KeepRunningLoop": (1, 72, 72),
+    "BM_FourThreads/real_time/threads:4": (1, 24, 24),
 }
+
+# Differs between the modes: a one-time allocation of 4000 bytes is spread
+# over 16 iterations in the memory run, over 1000 in the timed run.
+ONE_TIME = "BM_OneTimeAllocation/iterations:1000"
+ONE_TIME_MEMORY_RUN = (0.0625, 250, 4000)
+ONE_TIME_TIMED = (0.001, 4, 4000)
 
 GROWS = "BM_GrowsPerRepetition/iterations:16/repeats:3"
 # Repetition r allocates r + 1 times 10 bytes per iteration.
@@ -105,6 +112,40 @@ class OutputTest(unittest.TestCase):
         for name, expected in EXPECTED.items():
             (line, values), = rows[name]
             self.assertColumns(values, expected, line)
+
+    def test_one_time_allocation_is_spread_over_memory_run(self):
+        (b,) = json_benchmarks(run("--benchmark_format=json",
+                                   f"--benchmark_filter={ONE_TIME}").stdout)
+        self.assertEqual(tuple(b[c] for c in COLUMNS), ONE_TIME_MEMORY_RUN)
+
+    def test_timed_mode_counts_every_thread_of_the_timed_run(self):
+        benchmarks = json_benchmarks(run("--benchmark_format=json",
+                                         "--alloc_counter_mode=timed").stdout)
+        by_name = {}
+        for b in benchmarks:
+            by_name.setdefault(b["name"], []).append(b)
+        expected_rows = dict(EXPECTED)
+        expected_rows[ONE_TIME] = ONE_TIME_TIMED
+        for name, expected in expected_rows.items():
+            (b,) = by_name[name]
+            self.assertEqual(tuple(b[c] for c in COLUMNS), expected, name)
+            # Native fields: the counts are the timed run's, over its
+            # iterations (all threads); the peak is the memory run's.
+            self.assertEqual(b["allocs_per_iter"], expected[0], name)
+            self.assertEqual(b["total_allocated_bytes"],
+                             expected[1] * b["iterations"], name)
+            self.assertEqual(b["max_bytes_used"], expected[2], name)
+        reps = [b for b in by_name[GROWS] if b["run_type"] == "iteration"]
+        for b, expected in zip(reps, GROWS_REPETITIONS):
+            self.assertEqual(tuple(b[c] for c in COLUMNS), expected)
+
+    def test_bad_mode_fails_before_any_benchmark(self):
+        proc = run("--alloc_counter_mode=fast", check=False)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(
+            "alloc_counter: invalid value 'fast' for --alloc_counter_mode; "
+            "accepted values: memory_run, timed", proc.stderr)
+        self.assertNotIn("BM_", proc.stdout)
 
     def test_console_prints_1020_bytes_as_1020(self):
         rows = console_rows(run("--benchmark_filter=BM_Bytes1020").stdout)
