@@ -46,7 +46,10 @@ bool IsSkipped(const R& run) {
 
 // Up to 1.9.1 `memory_result` points to the result (or is null); from 1.9.2
 // it holds the result, present when its `memory_iterations` is non-zero.
-inline const Result* MemoryResultOf(const Result* result) { return result; }
+// (Unused from 1.9.2 on, hence [[maybe_unused]].)
+[[maybe_unused]] inline const Result* MemoryResultOf(const Result* result) {
+  return result;
+}
 template <typename R>
 const R* MemoryResultOf(const R& result) {
   return result.memory_iterations > 0 ? &result : nullptr;
