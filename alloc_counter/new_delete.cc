@@ -30,13 +30,17 @@ namespace {
 using alloc_counter::internal::HooksActive;
 using alloc_counter::internal::kUnknownSize;
 
-// The alignment `malloc` guarantees; larger alignments take `posix_memalign`.
-constexpr std::size_t kMallocAlignment = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+// The alignment argument of the forms without `std::align_val_t`: plain
+// `malloc`, whose alignment libstdc++'s own operator new relies on too.
+constexpr std::size_t kPlain = 0;
 
 inline void* Backend(std::size_t size, std::size_t alignment) {
   // `new(0)` must return a unique pointer: ask the backend for one byte.
   if (size == 0) size = 1;
-  if (alignment <= kMallocAlignment) return std::malloc(size);
+  if (alignment == kPlain) return std::malloc(size);
+  // An explicit alignment always goes to posix_memalign: `malloc` may align a
+  // block of 8 bytes or less to 8 only (jemalloc, tcmalloc and mimalloc do),
+  // which is less than align_val_t{16} asks for.
   void* p = nullptr;
   if (alignment < sizeof(void*)) alignment = sizeof(void*);
   return posix_memalign(&p, alignment, size) == 0 ? p : nullptr;
@@ -105,10 +109,10 @@ inline std::size_t Align(std::align_val_t alignment) {
 
 // Throwing forms.
 void* operator new(std::size_t size) {
-  return Allocate(size, kMallocAlignment, false);
+  return Allocate(size, kPlain, false);
 }
 void* operator new[](std::size_t size) {
-  return Allocate(size, kMallocAlignment, false);
+  return Allocate(size, kPlain, false);
 }
 void* operator new(std::size_t size, std::align_val_t alignment) {
   return Allocate(size, Align(alignment), false);
@@ -119,10 +123,10 @@ void* operator new[](std::size_t size, std::align_val_t alignment) {
 
 // Non-throwing forms.
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  return Allocate(size, kMallocAlignment, true);
+  return Allocate(size, kPlain, true);
 }
 void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  return Allocate(size, kMallocAlignment, true);
+  return Allocate(size, kPlain, true);
 }
 void* operator new(std::size_t size, std::align_val_t alignment,
                    const std::nothrow_t&) noexcept {
