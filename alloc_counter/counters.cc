@@ -34,6 +34,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <new>
 
 #include "absl/base/attributes.h"
 #include "absl/base/const_init.h"
@@ -153,10 +154,13 @@ ABSL_ATTRIBUTE_NOINLINE ThreadSlot* AcquireSlot() {
     }
   }
   if (slot == nullptr) {
-    // calloc, not operator new: counting must never recurse into the hooks.
-    // Slots are never freed; they stay reachable from g_slots.
-    slot = static_cast<ThreadSlot*>(std::calloc(1, sizeof(ThreadSlot)));
-    if (slot == nullptr) std::abort();
+    // aligned_alloc, not operator new: counting must never recurse into the
+    // hooks. A slot owns its cache line (alignas(64)), so no two threads
+    // write one line. Slots are never freed; they stay reachable from
+    // g_slots.
+    void* memory = std::aligned_alloc(alignof(ThreadSlot), sizeof(ThreadSlot));
+    if (memory == nullptr) std::abort();
+    slot = new (memory) ThreadSlot();
     slot->in_use.store(true, kRelaxed);
     ThreadSlot* head = g_slots.load(kRelaxed);
     do {
