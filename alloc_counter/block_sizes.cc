@@ -3,8 +3,18 @@
 //
 // Shared state owned by this file: `g_mu` and the table it guards, created on
 // first use in static storage. Any thread may call in; all access holds g_mu.
+// fork() takes g_mu first (pthread_atfork) and releases it in parent and
+// child, so that a child forked while another thread records a size inherits
+// a consistent table and an unlocked g_mu. g_mu is a spin lock, not an
+// absl::Mutex: a mutex that queues waiters (and abseil's deadlock detector)
+// keeps state about threads that do not exist in the child.
 
 #include "alloc_counter/block_sizes.h"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
 
 #include <cstdint>
 #include <cstdlib>
@@ -12,10 +22,9 @@
 #include <new>
 #include <utility>
 
-#include "absl/base/const_init.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
-#include "absl/synchronization/mutex.h"
 #include "alloc_counter/counters.h"
 
 namespace alloc_counter {
@@ -50,7 +59,43 @@ using SizeTable = absl::flat_hash_map<
     uintptr_t, size_t, absl::Hash<uintptr_t>, std::equal_to<uintptr_t>,
     MallocAllocator<std::pair<const uintptr_t, size_t>>>;
 
-ABSL_CONST_INIT absl::Mutex g_mu(absl::kConstInit);
+// A lock that yields the processor while it waits. Critical sections are a
+// hash-table insert or erase, taken only while live bytes are kept (never in
+// the timed loops).
+class ABSL_LOCKABLE SpinLock {
+ public:
+  constexpr SpinLock() = default;
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
+    while (locked_.exchange(true, std::memory_order_acquire)) {
+      while (locked_.load(std::memory_order_relaxed)) sched_yield();
+    }
+  }
+  void Unlock() ABSL_UNLOCK_FUNCTION() {
+    locked_.store(false, std::memory_order_release);
+  }
+
+ private:
+  std::atomic<bool> locked_{false};
+};
+
+class ABSL_SCOPED_LOCKABLE SpinLockHolder {
+ public:
+  explicit SpinLockHolder(SpinLock* lock) ABSL_EXCLUSIVE_LOCK_FUNCTION(lock)
+      : lock_(lock) {
+    lock_->Lock();
+  }
+  ~SpinLockHolder() ABSL_UNLOCK_FUNCTION() { lock_->Unlock(); }
+  SpinLockHolder(const SpinLockHolder&) = delete;
+  SpinLockHolder& operator=(const SpinLockHolder&) = delete;
+
+ private:
+  SpinLock* lock_;
+};
+
+ABSL_CONST_INIT SpinLock g_mu;
+
+void LockForFork() ABSL_NO_THREAD_SAFETY_ANALYSIS { g_mu.Lock(); }
+void UnlockAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS { g_mu.Unlock(); }
 
 SizeTable& Table() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
   // Never destroyed: deletes may run after static destructors.
@@ -59,17 +104,21 @@ SizeTable& Table() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_mu) {
   return *table;
 }
 
+// The fork handlers run in the forking thread, in parent and child alike.
+const bool kForkHandlersRegistered =
+    pthread_atfork(&LockForFork, &UnlockAfterFork, &UnlockAfterFork) == 0;
+
 uintptr_t Key(void* p) { return reinterpret_cast<uintptr_t>(p); }
 
 }  // namespace
 
 void RememberBlockSize(void* p, size_t size) {
-  absl::MutexLock lock(&g_mu);
+  SpinLockHolder lock(&g_mu);
   Table()[Key(p)] = size;
 }
 
 size_t ForgetBlockSize(void* p) {
-  absl::MutexLock lock(&g_mu);
+  SpinLockHolder lock(&g_mu);
   SizeTable& table = Table();
   const auto it = table.find(Key(p));
   if (it == table.end()) return kUnknownSize;
@@ -79,7 +128,7 @@ size_t ForgetBlockSize(void* p) {
 }
 
 void ForgetAllBlockSizes() {
-  absl::MutexLock lock(&g_mu);
+  SpinLockHolder lock(&g_mu);
   Table().clear();
 }
 

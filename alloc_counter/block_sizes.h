@@ -12,7 +12,7 @@
 // Google Benchmark's untimed memory run, and scopes); never by the timed
 // loops. Memory comes from `malloc`, never `operator new`.
 //
-// Thread-safe: one mutex guards the table.
+// Thread-safe: one lock guards the table, and fork() is safe at any time.
 
 #ifndef ALLOC_COUNTER_BLOCK_SIZES_H_
 #define ALLOC_COUNTER_BLOCK_SIZES_H_
