@@ -71,22 +71,56 @@ ABSL_ATTRIBUTE_NOINLINE void* AllocateSlow(std::size_t size,
   }
 }
 
-// Fast path: the backend call, then one predicted-not-taken branch. A failed
+// True while the calling thread is inside the C allocator on behalf of a
+// counted operator new or delete. An operator new or delete that the
+// allocator itself calls from there (a profiler such as heaptrack, preloaded
+// under malloc, does) is not the program's and is not counted.
+ABSL_CONST_INIT thread_local bool tls_in_backend
+    __attribute__((tls_model("initial-exec"))) = false;
+
+// The counting path of operator new, taken while something is counted.
+ABSL_ATTRIBUTE_NOINLINE void* AllocateCounted(std::size_t size,
+                                              std::size_t alignment,
+                                              bool nothrow) {
+  const bool nested = tls_in_backend;
+  tls_in_backend = true;
+  void* p = Backend(size, alignment);
+  tls_in_backend = nested;
+  if (ABSL_PREDICT_FALSE(p == nullptr)) {
+    // The new_handler is the program's code: what it allocates counts.
+    p = AllocateSlow(size, alignment, nothrow);
+  }
+  if (p != nullptr && !nested) {
+    alloc_counter::internal::RecordAllocation(p, size);
+  }
+  return p;
+}
+
+// The counting path of operator delete.
+ABSL_ATTRIBUTE_NOINLINE void DeallocateCounted(void* p, std::size_t size) {
+  const bool nested = tls_in_backend;
+  if (!nested) alloc_counter::internal::RecordDeallocation(p, size);
+  tls_in_backend = true;
+  std::free(p);
+  tls_in_backend = nested;
+}
+
+// Fast path: one predicted-not-taken branch, then the backend call. A failed
 // allocation is not counted.
 //
 // Instruction budget beside malloc, when nothing is counted (x86-64, g++ -O2):
-// the size-0 fix-up (test + cmov), the null test of malloc's result, and the
-// relaxed load of g_hook_state with its test and branch: 6 instructions, the
-// same shape as libstdc++'s own operator new plus one load and one branch.
-// operator delete adds the load, test and branch before a tail call to free.
+// the relaxed load of g_hook_state with its test and branch, the size-0
+// fix-up (test + cmov) and the null test of malloc's result: 6 instructions,
+// the same shape as libstdc++'s own operator new plus one load and one
+// branch. operator delete adds the load, test and branch before a tail call
+// to free.
 inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
+  if (ABSL_PREDICT_FALSE(HooksActive())) {
+    return AllocateCounted(size, alignment, nothrow);
+  }
   void* p = Backend(size, alignment);
   if (ABSL_PREDICT_FALSE(p == nullptr)) {
     p = AllocateSlow(size, alignment, nothrow);
-    if (p == nullptr) return nullptr;
-  }
-  if (ABSL_PREDICT_FALSE(HooksActive())) {
-    alloc_counter::internal::RecordAllocation(p, size);
   }
   return p;
 }
@@ -96,7 +130,8 @@ inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
 inline void Deallocate(void* p, std::size_t size) {
   if (p == nullptr) return;
   if (ABSL_PREDICT_FALSE(HooksActive())) {
-    alloc_counter::internal::RecordDeallocation(p, size);
+    DeallocateCounted(p, size);
+    return;
   }
   std::free(p);
 }
