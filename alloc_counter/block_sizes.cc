@@ -12,9 +12,7 @@
 #include "alloc_counter/block_sizes.h"
 
 #include <pthread.h>
-#include <sched.h>
 
-#include <atomic>
 
 #include <cstdint>
 #include <cstdlib>
@@ -22,10 +20,10 @@
 #include <new>
 #include <utility>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "alloc_counter/counters.h"
+#include "alloc_counter/spin_lock.h"
 
 namespace alloc_counter {
 namespace internal {
@@ -58,39 +56,6 @@ struct MallocAllocator {
 using SizeTable = absl::flat_hash_map<
     uintptr_t, size_t, absl::Hash<uintptr_t>, std::equal_to<uintptr_t>,
     MallocAllocator<std::pair<const uintptr_t, size_t>>>;
-
-// A lock that yields the processor while it waits. Critical sections are a
-// hash-table insert or erase, taken only while live bytes are kept (never in
-// the timed loops).
-class ABSL_LOCKABLE SpinLock {
- public:
-  constexpr SpinLock() = default;
-  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    while (locked_.exchange(true, std::memory_order_acquire)) {
-      while (locked_.load(std::memory_order_relaxed)) sched_yield();
-    }
-  }
-  void Unlock() ABSL_UNLOCK_FUNCTION() {
-    locked_.store(false, std::memory_order_release);
-  }
-
- private:
-  std::atomic<bool> locked_{false};
-};
-
-class ABSL_SCOPED_LOCKABLE SpinLockHolder {
- public:
-  explicit SpinLockHolder(SpinLock* lock) ABSL_EXCLUSIVE_LOCK_FUNCTION(lock)
-      : lock_(lock) {
-    lock_->Lock();
-  }
-  ~SpinLockHolder() ABSL_UNLOCK_FUNCTION() { lock_->Unlock(); }
-  SpinLockHolder(const SpinLockHolder&) = delete;
-  SpinLockHolder& operator=(const SpinLockHolder&) = delete;
-
- private:
-  SpinLock* lock_;
-};
 
 ABSL_CONST_INIT SpinLock g_mu;
 

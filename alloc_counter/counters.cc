@@ -19,8 +19,8 @@
 //                    every thread while process live bytes are kept.
 //   g_window         the benchmark window's baseline and results: the
 //                    memory-run thread only.
-//   g_timed_*        the timed loops: atomics, and g_timed_mu for the totals
-//                    of the last run.
+//   g_timed_*        the timed loops: atomics, and g_timed_mu (a spin lock,
+//                    see spin_lock.h) for the totals of the last run.
 //   tls_slot, tls_in_record, tls_timed_loop
 //                    the calling thread's slot, its recursion guard, and the
 //                    state of its timed loop.
@@ -37,10 +37,9 @@
 #include <new>
 
 #include "absl/base/attributes.h"
-#include "absl/base/const_init.h"
 #include "absl/base/optimization.h"
-#include "absl/synchronization/mutex.h"
 #include "alloc_counter/block_sizes.h"
+#include "alloc_counter/spin_lock.h"
 
 namespace alloc_counter {
 namespace internal {
@@ -230,7 +229,7 @@ ABSL_CONST_INIT Window g_window;
 // The timed loops.
 ABSL_CONST_INIT std::atomic<int64_t> g_timed_entered{0};
 ABSL_CONST_INIT std::atomic<int64_t> g_timed_iterations{0};
-ABSL_CONST_INIT absl::Mutex g_timed_mu(absl::kConstInit);
+ABSL_CONST_INIT SpinLock g_timed_mu;
 ABSL_CONST_INIT Totals g_timed_base ABSL_GUARDED_BY(g_timed_mu);
 ABSL_CONST_INIT TimedRun g_last_timed_run ABSL_GUARDED_BY(g_timed_mu);
 
@@ -245,7 +244,7 @@ ABSL_CONST_INIT thread_local int tls_timed_loop
 // belongs to the next timed run.
 void ResetTimedBase() {
   const Totals now = SumSlots();
-  absl::MutexLock lock(&g_timed_mu);
+  SpinLockHolder lock(&g_timed_mu);
   g_timed_base = now;
 }
 
@@ -384,7 +383,7 @@ void TimedLoopFinished(int64_t iterations) {
   if (g_timed_entered.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   // The last loop of the run has ended: the run's totals.
   const Totals now = SumSlots();
-  absl::MutexLock lock(&g_timed_mu);
+  SpinLockHolder lock(&g_timed_mu);
   g_last_timed_run.allocs = now.allocs - g_timed_base.allocs;
   g_last_timed_run.alloc_bytes = now.alloc_bytes - g_timed_base.alloc_bytes;
   g_last_timed_run.iterations = g_timed_iterations.exchange(0, kRelaxed);
@@ -392,7 +391,7 @@ void TimedLoopFinished(int64_t iterations) {
 }
 
 TimedRun LastTimedRun() {
-  absl::MutexLock lock(&g_timed_mu);
+  SpinLockHolder lock(&g_timed_mu);
   return g_last_timed_run;
 }
 
