@@ -17,6 +17,7 @@
 //
 // Nothing here allocates through `operator new` or writes through iostreams.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
@@ -78,14 +79,27 @@ ABSL_ATTRIBUTE_NOINLINE void* AllocateSlow(std::size_t size,
 ABSL_CONST_INIT thread_local bool tls_in_backend
     __attribute__((tls_model("initial-exec"))) = false;
 
+// Sets tls_in_backend around a call into the C allocator. The compiler
+// assumes malloc and free read no program memory and would drop the store
+// before the call; the signal fences keep it.
+inline bool EnterBackend() {
+  const bool nested = tls_in_backend;
+  tls_in_backend = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  return nested;
+}
+inline void LeaveBackend(bool nested) {
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  tls_in_backend = nested;
+}
+
 // The counting path of operator new, taken while something is counted.
 ABSL_ATTRIBUTE_NOINLINE void* AllocateCounted(std::size_t size,
                                               std::size_t alignment,
                                               bool nothrow) {
-  const bool nested = tls_in_backend;
-  tls_in_backend = true;
+  const bool nested = EnterBackend();
   void* p = Backend(size, alignment);
-  tls_in_backend = nested;
+  LeaveBackend(nested);
   if (ABSL_PREDICT_FALSE(p == nullptr)) {
     // The new_handler is the program's code: what it allocates counts.
     p = AllocateSlow(size, alignment, nothrow);
@@ -98,11 +112,10 @@ ABSL_ATTRIBUTE_NOINLINE void* AllocateCounted(std::size_t size,
 
 // The counting path of operator delete.
 ABSL_ATTRIBUTE_NOINLINE void DeallocateCounted(void* p, std::size_t size) {
-  const bool nested = tls_in_backend;
-  if (!nested) alloc_counter::internal::RecordDeallocation(p, size);
-  tls_in_backend = true;
+  if (!tls_in_backend) alloc_counter::internal::RecordDeallocation(p, size);
+  const bool nested = EnterBackend();
   std::free(p);
-  tls_in_backend = nested;
+  LeaveBackend(nested);
 }
 
 // Fast path: one predicted-not-taken branch, then the backend call. A failed
