@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing alloc_counter with
-# Bazel needs: Bazel itself (which brings its JDK), the C++ compiler, Google
-# Benchmark, Abseil, GoogleTest and Python 3 for the Python tests.
+# Bazel and CMake needs: Bazel itself (which brings its JDK), CMake, the C++
+# compiler, Google Benchmark, Abseil, GoogleTest and Python 3 for the Python
+# tests; and jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
+# tests.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
-packages=(bazel-bootstrap g++ libbenchmark-dev libabsl-dev libgtest-dev python3)
+packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev python3)
+# The reliability tests (tests/reliability, docs/reliability.md): the
+# allocators linked under alloc_counter, and heaptrack for the independent
+# count of allocation calls.
+packages+=(libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev heaptrack)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,0 +1,116 @@
+// Copyright 2026 The alloc_counter Authors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Benchmarks whose allocs/iter heaptrack_test.py checks against an
+// independent count: heaptrack's number of calls to allocation functions.
+// Every benchmark runs a fixed number of iterations, HEAPTRACK_ITERATIONS
+// from the environment (default 100), so that two runs that differ only in
+// it differ only in how often the loop body ran. Linked with
+// //alloc_counter:main: the same process prints alloc_counter's columns.
+//
+// Each loop body allocates only through operator new (alloc_counter does not
+// see malloc called directly; heaptrack sees both).
+
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+
+namespace {
+
+int64_t Iterations() {
+  const char* text = std::getenv("HEAPTRACK_ITERATIONS");
+  return text != nullptr ? std::atoll(text) : 100;
+}
+
+// Escapes a pointer without DoNotOptimize's asm (see .bazelrc, config asan).
+const void* volatile g_escape;
+
+void BM_NoAllocation(benchmark::State& state) {
+  int x = 0;
+  for (auto _ : state) g_escape = &++x;
+}
+BENCHMARK(BM_NoAllocation)->Iterations(Iterations());
+
+void BM_VectorPushBack1000(benchmark::State& state) {
+  for (auto _ : state) {
+    std::vector<int> v;
+    for (int i = 0; i < 1000; ++i) v.push_back(i);
+    g_escape = v.data();
+  }
+}
+BENCHMARK(BM_VectorPushBack1000)->Iterations(Iterations());
+
+void BM_VectorReserved1000(benchmark::State& state) {
+  for (auto _ : state) {
+    std::vector<int> v;
+    v.reserve(1000);
+    for (int i = 0; i < 1000; ++i) v.push_back(i);
+    g_escape = v.data();
+  }
+}
+BENCHMARK(BM_VectorReserved1000)->Iterations(Iterations());
+
+void BM_MapInsert100(benchmark::State& state) {
+  for (auto _ : state) {
+    std::map<int, int> m;
+    for (int i = 0; i < 100; ++i) m[i] = i;
+    g_escape = &m;
+  }
+}
+BENCHMARK(BM_MapInsert100)->Iterations(Iterations());
+
+void BM_UnorderedMapInsert100(benchmark::State& state) {
+  for (auto _ : state) {
+    std::unordered_map<int, int> m;
+    for (int i = 0; i < 100; ++i) m[i] = i;
+    g_escape = &m;
+  }
+}
+BENCHMARK(BM_UnorderedMapInsert100)->Iterations(Iterations());
+
+void BM_StringLong(benchmark::State& state) {
+  for (auto _ : state) {
+    std::string s(32, 'x');
+    g_escape = s.data();
+  }
+}
+BENCHMARK(BM_StringLong)->Iterations(Iterations());
+
+void BM_SharedPtrNew(benchmark::State& state) {
+  for (auto _ : state) {
+    std::shared_ptr<int> p(new int(1));
+    g_escape = p.get();
+  }
+}
+BENCHMARK(BM_SharedPtrNew)->Iterations(Iterations());
+
+void BM_FunctionLargeCapture(benchmark::State& state) {
+  for (auto _ : state) {
+    int a = 1, b = 2, c = 3;
+    std::function<int()> f = [a, b, c, &state] {
+      return a + b + c + static_cast<int>(state.iterations());
+    };
+    g_escape = &f;
+  }
+}
+BENCHMARK(BM_FunctionLargeCapture)->Iterations(Iterations());
+
+void BM_Ostringstream(benchmark::State& state) {
+  for (auto _ : state) {
+    std::ostringstream out;
+    out << "a number: " << 12345 << ", and a string longer than fifteen";
+    std::string s = out.str();
+    g_escape = s.data();
+  }
+}
+BENCHMARK(BM_Ostringstream)->Iterations(Iterations());
+
+}  // namespace

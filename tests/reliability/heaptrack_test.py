@@ -1,0 +1,171 @@
+# Copyright 2026 The alloc_counter Authors.
+# SPDX-License-Identifier: Apache-2.0
+"""An independent check of allocs/iter: heaptrack's count of allocation calls.
+
+For each benchmark of heaptrack_benchmarks, runs the program twice under
+heaptrack, with N1 and then N2 fixed iterations (HEAPTRACK_ITERATIONS), and
+reads heaptrack's "calls to allocation functions". Google Benchmark runs the
+loop N times in the timed run and min(16, N) = 16 times in the memory run,
+so everything else cancels in the difference:
+
+    calls(N2) - calls(N1) = allocation calls per iteration x (N2 - N1)
+
+and that must equal alloc_counter's allocs/iter exactly, from a run of the
+same program without heaptrack. A second test checks that alloc_counter's
+figures do not change under heaptrack, whose malloc calls operator new
+(docs/reliability.md, library bug 4).
+
+Skipped, with a message saying so, only where heaptrack is not installed
+(tools/install_deps.sh installs it).
+
+Argument: the heaptrack_benchmarks binary.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = None  # From the command line.
+
+N1 = 100
+N2 = 1100
+
+BENCHMARKS = [
+    "BM_NoAllocation",
+    "BM_VectorPushBack1000",
+    "BM_VectorReserved1000",
+    "BM_MapInsert100",
+    "BM_UnorderedMapInsert100",
+    "BM_StringLong",
+    "BM_SharedPtrNew",
+    "BM_FunctionLargeCapture",
+    "BM_Ostringstream",
+]
+
+CALLS = re.compile(r"^calls to allocation functions: (\d+)", re.MULTILINE)
+
+
+# No step may hang the test: heaptrack waits for its data pipe.
+TIMEOUT = 120
+
+
+def heaptrack_missing():
+    return [tool for tool in ("heaptrack", "heaptrack_print")
+            if shutil.which(tool) is None]
+
+
+def sanitizer_runtime(binary):
+    """The ASan or TSan runtime the binary loads, or None."""
+    ldd = subprocess.run(["ldd", binary], capture_output=True, text=True,
+                         check=False, timeout=TIMEOUT).stdout
+    for runtime in ("libasan", "libtsan"):
+        if runtime in ldd:
+            return runtime
+    return None
+
+
+class HeaptrackTest(unittest.TestCase):
+
+    def setUp(self):
+        missing = heaptrack_missing()
+        if missing:
+            self.skipTest(
+                f"heaptrack is not installed ({', '.join(missing)} not on "
+                "PATH): apt-get install heaptrack, or tools/install_deps.sh")
+        runtime = sanitizer_runtime(BINARY)
+        if runtime is not None:
+            # heaptrack preloads its own malloc; ASan refuses to start unless
+            # its runtime comes first ("ASan runtime does not come first in
+            # initial library list"), and forcing it crashes.
+            self.skipTest(
+                f"a sanitizer build ({runtime}) cannot run under heaptrack; "
+                "the plain build runs this check")
+        self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+
+    def run_plain(self, benchmark, iterations):
+        """Returns alloc_counter's JSON row for `benchmark`, run alone."""
+        out = os.path.join(self.dir, f"{benchmark}.{iterations}.plain.json")
+        env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
+        subprocess.run(
+            [BINARY, f"--benchmark_filter=^{benchmark}/",
+             f"--benchmark_out={out}", "--benchmark_out_format=json"],
+            capture_output=True, text=True, env=env, check=True,
+            timeout=TIMEOUT)
+        with open(out) as f:
+            (row,) = json.load(f)["benchmarks"]
+        self.assertEqual(row["iterations"], iterations)
+        return row
+
+    def run_under_heaptrack(self, benchmark, iterations):
+        """Returns (heaptrack's allocation calls, alloc_counter's row)."""
+        tag = f"{benchmark}.{iterations}.heaptrack"
+        data = os.path.join(self.dir, tag)
+        out = os.path.join(self.dir, tag + ".json")
+        env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
+        proc = subprocess.run(
+            ["heaptrack", "-o", data, BINARY,
+             f"--benchmark_filter=^{benchmark}/",
+             f"--benchmark_out={out}", "--benchmark_out_format=json"],
+            capture_output=True, text=True, env=env, check=False,
+            timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        # heaptrack appends the compressor's suffix (.zst or .gz).
+        (recorded,) = [os.path.join(self.dir, f) for f in os.listdir(self.dir)
+                       if f.startswith(tag + ".") and not f.endswith(".json")]
+        printed = subprocess.run(
+            ["heaptrack_print", "--file", recorded, "--print-peaks=0",
+             "--print-allocators=0", "--print-temporary=0"],
+            capture_output=True, text=True, check=True,
+            timeout=TIMEOUT).stdout
+        calls = CALLS.search(printed)
+        self.assertIsNotNone(calls, printed)
+        with open(out) as f:
+            (row,) = json.load(f)["benchmarks"]
+        self.assertEqual(row["iterations"], iterations)
+        return int(calls.group(1)), row
+
+    def test_allocs_per_iter_equals_heaptracks_count_of_allocation_calls(self):
+        figures = []
+        for benchmark in BENCHMARKS:
+            with self.subTest(benchmark=benchmark):
+                calls1, _ = self.run_under_heaptrack(benchmark, N1)
+                calls2, _ = self.run_under_heaptrack(benchmark, N2)
+                per_iteration, remainder = divmod(calls2 - calls1, N2 - N1)
+                self.assertEqual(remainder, 0, (calls1, calls2))
+                plain1 = self.run_plain(benchmark, N1)
+                plain2 = self.run_plain(benchmark, N2)
+                self.assertEqual(plain1["allocs/iter"], plain2["allocs/iter"])
+                self.assertEqual(per_iteration, plain1["allocs/iter"])
+                self.assertEqual(plain1["allocs_per_iter"],
+                                 plain1["allocs/iter"])
+                figures.append((benchmark, calls1, calls2, per_iteration,
+                                plain1["allocs/iter"]))
+        # The figures of docs/reliability.md.
+        print(f"\n{'benchmark':26} {'calls N=' + str(N1):>13} "
+              f"{'calls N=' + str(N2):>13} {'heaptrack/iter':>15} "
+              f"{'allocs/iter':>12}")
+        for benchmark, calls1, calls2, per_iteration, allocs in figures:
+            print(f"{benchmark:26} {calls1:>13} {calls2:>13} "
+                  f"{per_iteration:>15} {allocs:>12g}")
+
+    def test_alloc_counters_figures_are_the_same_under_heaptrack(self):
+        # Regression test (docs/reliability.md, library bug 4): heaptrack's
+        # malloc calls operator new, alloc_counter's, from inside the malloc
+        # that alloc_counter's operator new called; those nested allocations
+        # were counted as the loop body's (1.25 allocs/iter for 1).
+        for benchmark in BENCHMARKS:
+            with self.subTest(benchmark=benchmark):
+                _, under = self.run_under_heaptrack(benchmark, N1)
+                plain = self.run_plain(benchmark, N1)
+                for field in ("allocs/iter", "bytes/iter", "peak_bytes"):
+                    self.assertEqual(under[field], plain[field], field)
+
+
+if __name__ == "__main__":
+    BINARY = sys.argv[1]
+    unittest.main(argv=sys.argv[:1], verbosity=2)
