@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Builds and tests alloc_counter with CMake, installing any missing Debian
+# package first:
+#   1. check that each BUILD.bazel and the CMakeLists.txt beside it name the
+#      same source files (the two builds list them side by side);
+#   2. configure and build everything into build/cmake;
+#   3. ctest: the same tests as `bazel test //...`;
+#   4. install into a temporary prefix, move the installed tree (the package
+#      must be relocatable), then build tests/cmake_consumer against it with
+#      find_package(alloc_counter) and check what its binaries print;
+#   5. build tests/cmake_consumer again with add_subdirectory() of this source
+#      tree, and check the same.
+# Arguments go to the configure step of build/cmake (-DCMAKE_BUILD_TYPE=Debug).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/install_deps.sh
+
+readonly jobs=2
+readonly build=build/cmake
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+step=""
+trap 'echo "run_cmake_tests.sh: FAILED: ${step}" >&2' ERR
+
+say() {
+  step=$*
+  printf '\n==> %s\n' "$*"
+}
+
+# Ninja when installed, CMake's default generator otherwise. A build
+# directory that already exists keeps the generator it was made with.
+configure() {  # configure <source dir> <build dir> [cmake arguments...]
+  local src=$1 bin=$2
+  shift 2
+  local generator=()
+  if [[ ! -f "$bin/CMakeCache.txt" ]] && command -v ninja >/dev/null; then
+    generator=(-G Ninja)
+  fi
+  cmake -S "$src" -B "$bin" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
+}
+
+# Runs the binaries of a tests/cmake_consumer build and checks their output.
+check_consumer() {  # check_consumer <build dir>
+  local bin=$1
+  # alloc_counter::main: the columns, with the values the loop body implies
+  # (one ::operator new(100) per iteration; the set-up allocation before the
+  # loop is not counted).
+  "$bin/consumer_benchmark" --benchmark_min_time=0.01 --benchmark_color=false \
+    >"$tmp/console.txt" 2>"$tmp/stderr.txt" || { cat "$tmp/stderr.txt" >&2; return 1; }
+  cat "$tmp/console.txt"
+  if ! grep -Eq '^BM_OneNew100 .* allocs/iter=1 bytes/iter=100 peak_bytes=100$' \
+      "$tmp/console.txt"; then
+    echo "expected a row BM_OneNew100 ... allocs/iter=1 bytes/iter=100 peak_bytes=100" >&2
+    return 1
+  fi
+  # alloc_counter::alloc_counter with benchmark_main: the MemoryManager is
+  # registered (Google Benchmark's native JSON fields), no columns.
+  "$bin/consumer_native_fields" --benchmark_min_time=0.01 --benchmark_format=json \
+    >"$tmp/native.json" 2>"$tmp/stderr.txt" || { cat "$tmp/stderr.txt" >&2; return 1; }
+  python3 - "$tmp/native.json" <<'EOF'
+import json, sys
+(b,) = json.load(open(sys.argv[1]))["benchmarks"]
+want = {"allocs_per_iter": 1, "max_bytes_used": 100, "net_heap_growth": 0,
+        "allocs/iter": None}
+got = {key: b.get(key) for key in want}
+print("consumer_native_fields:", json.dumps(got))
+if got != want:
+    sys.exit("expected " + json.dumps(want))
+EOF
+  # alloc_counter::testing: EXPECT_ALLOCS in a GoogleTest test.
+  "$bin/consumer_test" --gtest_brief=1
+}
+
+say "1/5 BUILD.bazel and CMakeLists.txt name the same files"
+# The .cc, .h, .py and .sh files a file names literally outside comments
+# (base names, one a line). A name built from a variable ("allocator_%s.cc",
+# "allocator_${name}.cc") is left out on both sides.
+named_files() {
+  sed 's/#.*//' "$1" |
+    grep -oP '(?<![%}A-Za-z0-9_.-])[A-Za-z0-9_.-]+\.(cc|h|py|sh)\b' |
+    sort -u || true
+}
+checked=0
+while read -r bazel_file; do
+  checked=$((checked + 1))
+  dir=$(dirname "$bazel_file")
+  if [[ ! -f "$dir/CMakeLists.txt" ]]; then
+    echo "$bazel_file has no CMakeLists.txt beside it" >&2
+    false
+  fi
+  if ! diff <(named_files "$bazel_file") <(named_files "$dir/CMakeLists.txt") \
+      >"$tmp/parity.diff"; then
+    echo "$bazel_file (<) and $dir/CMakeLists.txt (>) name different files:" >&2
+    cat "$tmp/parity.diff" >&2
+    false
+  fi
+done < <(find alloc_counter benchmarks tests -name BUILD.bazel | sort)
+echo "${checked} BUILD.bazel files, each matched by its CMakeLists.txt"
+
+say "2/5 configure and build ${build}"
+configure . "$build" "$@"
+# Every twin is part of the build (add_subdirectory makes its build directory).
+while read -r bazel_file; do
+  if [[ ! -d "$build/$(dirname "$bazel_file")" ]]; then
+    echo "$(dirname "$bazel_file")/CMakeLists.txt is not add_subdirectory()'d" >&2
+    false
+  fi
+done < <(find alloc_counter benchmarks tests -name BUILD.bazel)
+cmake --build "$build" -j "$jobs"
+
+say "3/5 ctest (the tests of bazel test //...)"
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs"
+
+say "4/5 install into a temporary prefix; consumer project with find_package()"
+cmake --install "$build" --prefix "$tmp/staging"
+mv "$tmp/staging" "$tmp/prefix"  # relocatable: nothing may point at staging/
+configure tests/cmake_consumer "$tmp/consumer-installed" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix"
+found=$(sed -n 's/^alloc_counter_DIR:PATH=//p' "$tmp/consumer-installed/CMakeCache.txt")
+if [[ "$found" != "$tmp/prefix/"* ]]; then
+  echo "find_package(alloc_counter) found '$found', not the installed package" >&2
+  false
+fi
+cmake --build "$tmp/consumer-installed" -j "$jobs"
+check_consumer "$tmp/consumer-installed"
+
+say "5/5 consumer project with add_subdirectory() of this source tree"
+configure tests/cmake_consumer "$tmp/consumer-subdirectory" \
+  -DALLOC_COUNTER_SOURCE_DIR="$PWD"
+cmake --build "$tmp/consumer-subdirectory" -j "$jobs"
+check_consumer "$tmp/consumer-subdirectory"
+
+tests=$(ctest --test-dir "$build" -N | sed -n 's/^Total Tests: //p')
+echo
+echo "run_cmake_tests.sh: all passed: ${tests} CTest tests, installed package, add_subdirectory"
