@@ -1,17 +1,46 @@
 #!/usr/bin/env bash
 # Runs alloc_counter's whole test suite, installing any missing Debian
-# package first. Arguments go to `bazel test`.
+# package first:
+#   1. bazel test //...: unit, output, demo, reliability (allocators, thread
+#      stress, faults, heaptrack) and overhead smoke tests;
+#   2. the same suite under AddressSanitizer + UBSan and under
+#      ThreadSanitizer (tools/run_reliability.sh);
+#   3. the CMake build: ctest, the installed package and add_subdirectory()
+#      used from another project (tools/run_cmake_tests.sh).
+# Arguments go to every `bazel test`. The last line sums the three:
+# "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/install_deps.sh
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 status=0
-bazel test //... "$@" 2>&1 | tee "$log" || status=$?
 
-# One plain summary line: "N passed, N failed".
-passed=$(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$log" || true)
-failed=$(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$log" || true)
+echo "==> bazel test //..."
+bazel test //... "$@" 2>&1 | tee "$logs/bazel.log" || status=1
+passed=$(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$logs/bazel.log" || true)
+failed=$(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$logs/bazel.log" || true)
+
+echo "==> the suite under the sanitizers"
+SUITES="asan tsan" tools/run_reliability.sh "$@" 2>&1 | tee "$logs/sanitizers.log" || status=1
+if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/sanitizers.log" | tail -n 1); then
+  passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+  failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+else
+  failed=$((failed + 1))
+fi
+
+echo "==> the CMake build"
+tools/run_cmake_tests.sh 2>&1 | tee "$logs/cmake.log" || status=1
+if line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$logs/cmake.log" | tail -n 1); then
+  total=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
+  cmake_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
+  passed=$((passed + total - cmake_failed))
+  failed=$((failed + cmake_failed))
+else
+  failed=$((failed + 1))
+fi
+
 echo "${passed} passed, ${failed} failed"
 exit "$status"
