@@ -56,6 +56,8 @@ constexpr int kThreadScopesShift = 24;  // thread scopes alive
 constexpr int kProcessScopesShift = 40;  // process scopes alive
 constexpr uint64_t kCountMask = 0xffff;
 constexpr uint64_t kOneTimedLoop = uint64_t{1} << kTimedLoopsShift;
+static_assert(kTimedLoopsMask == kCountMask << kTimedLoopsShift,
+              "counters.h and counters.cc agree on the timed-loop bits");
 constexpr uint64_t kOneThreadScope = uint64_t{1} << kThreadScopesShift;
 constexpr uint64_t kOneProcessScope = uint64_t{1} << kProcessScopesShift;
 
@@ -251,6 +253,12 @@ void ResetTimedBase() {
 }  // namespace
 
 ABSL_CONST_INIT std::atomic<uint64_t> g_hook_state{0};
+
+void CountTimedAllocation(size_t size) {
+  ThreadSlot* slot = CurrentSlot();
+  Add(slot->allocs, 1);
+  Add(slot->alloc_bytes, static_cast<int64_t>(size));
+}
 
 void RecordAllocation(void* p, size_t size) {
   // Anything the record path itself allocates is not counted.

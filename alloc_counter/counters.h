@@ -58,10 +58,28 @@ namespace internal {
 // with one relaxed load; its bits say which consumers are active.
 ABSL_CONST_INIT extern std::atomic<uint64_t> g_hook_state;
 
-// Returns true if the hooks must call the record functions below.
-inline bool HooksActive() {
-  return g_hook_state.load(std::memory_order_relaxed) != 0;
+// The bits of g_hook_state that count the timed loops running (the other
+// bits are the benchmark window's and the scopes').
+constexpr uint64_t kTimedLoopsMask = uint64_t{0xffff} << 8;
+
+// Returns the hook state: zero when nothing is counted.
+inline uint64_t HookState() {
+  return g_hook_state.load(std::memory_order_relaxed);
 }
+
+// Returns true if, in hook state `state` (not zero), only timed loops count:
+// the hooks then take the count-only path (`CountTimedAllocation()`), which
+// counts allocations and their bytes and nothing else.
+inline bool OnlyTimedLoops(uint64_t state) {
+  return (state & ~kTimedLoopsMask) == 0;
+}
+
+// CountTimedAllocation()
+//
+// Counts an allocation of `size` requested bytes by the calling thread while
+// only timed loops count: a per-thread count and byte total, no live bytes,
+// no frees (the timed runs report neither).
+void CountTimedAllocation(size_t size);
 
 // The size argument of `RecordDeallocation()` for an unsized delete.
 constexpr size_t kUnknownSize = static_cast<size_t>(-1);
@@ -69,14 +87,14 @@ constexpr size_t kUnknownSize = static_cast<size_t>(-1);
 // RecordAllocation()
 //
 // Records the allocation of `size` requested bytes at `p` by the calling
-// thread. Call only when `HooksActive()`.
+// thread. Call only when `HookState()` is not zero.
 void RecordAllocation(void* p, size_t size);
 
 // RecordDeallocation()
 //
 // Records the deallocation of the block at `p` (not null), of `size` bytes or
 // `kUnknownSize`, by the calling thread, before the block is freed. Call only
-// when `HooksActive()`.
+// when `HookState()` is not zero and not `OnlyTimedLoops()`.
 void RecordDeallocation(void* p, size_t size);
 
 // Counts of allocations and deallocations, and live bytes.

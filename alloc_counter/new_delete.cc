@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -28,7 +29,8 @@
 
 namespace {
 
-using alloc_counter::internal::HooksActive;
+using alloc_counter::internal::HookState;
+using alloc_counter::internal::OnlyTimedLoops;
 using alloc_counter::internal::kUnknownSize;
 
 // The alignment argument of the forms without `std::align_val_t`: plain
@@ -127,13 +129,22 @@ ABSL_ATTRIBUTE_NOINLINE void DeallocateCounted(void* p, std::size_t size) {
 // the same shape as libstdc++'s own operator new plus one load and one
 // branch. operator delete adds the load, test and branch before a tail call
 // to free.
+//
+// While only the timed loops count (--alloc_counter_mode=timed), operator
+// new adds a call of the small CountTimedAllocation() after malloc, and
+// operator delete nothing beyond the idle test.
 inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
-  if (ABSL_PREDICT_FALSE(HooksActive())) {
+  const uint64_t state = HookState();
+  if (ABSL_PREDICT_FALSE(state != 0) && !OnlyTimedLoops(state)) {
     return AllocateCounted(size, alignment, nothrow);
   }
   void* p = Backend(size, alignment);
   if (ABSL_PREDICT_FALSE(p == nullptr)) {
     p = AllocateSlow(size, alignment, nothrow);
+    if (p == nullptr) return nullptr;
+  }
+  if (ABSL_PREDICT_FALSE(state != 0)) {
+    alloc_counter::internal::CountTimedAllocation(size);
   }
   return p;
 }
@@ -142,7 +153,8 @@ inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
 // path finds the size an unsized delete releases.
 inline void Deallocate(void* p, std::size_t size) {
   if (p == nullptr) return;
-  if (ABSL_PREDICT_FALSE(HooksActive())) {
+  const uint64_t state = HookState();
+  if (ABSL_PREDICT_FALSE(state != 0) && !OnlyTimedLoops(state)) {
     DeallocateCounted(p, size);
     return;
   }
