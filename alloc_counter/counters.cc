@@ -229,7 +229,8 @@ struct Window {
 ABSL_CONST_INIT Window g_window;
 
 // The timed loops.
-ABSL_CONST_INIT std::atomic<int64_t> g_timed_entered{0};
+// Loops of the current timed run that have ended.
+ABSL_CONST_INIT std::atomic<int64_t> g_timed_finished{0};
 ABSL_CONST_INIT std::atomic<int64_t> g_timed_iterations{0};
 ABSL_CONST_INIT SpinLock g_timed_mu;
 ABSL_CONST_INIT Totals g_timed_base ABSL_GUARDED_BY(g_timed_mu);
@@ -365,7 +366,6 @@ void ResumeLoop() {
 void TimedLoopStarted() {
   if (tls_timed_loop != kNoLoop) return;
   tls_timed_loop = kLoopRunning;
-  g_timed_entered.fetch_add(1, kRelaxed);
   g_hook_state.fetch_add(kOneTimedLoop, kRelaxed);
 }
 
@@ -381,14 +381,21 @@ void TimedLoopResumed() {
   g_hook_state.fetch_add(kOneTimedLoop, kRelaxed);
 }
 
-void TimedLoopFinished(int64_t iterations) {
+void TimedLoopFinished(int64_t iterations, int threads) {
   if (tls_timed_loop == kNoLoop) return;
   if (tls_timed_loop == kLoopRunning) {
     g_hook_state.fetch_sub(kOneTimedLoop, kRelaxed);
   }
   tls_timed_loop = kNoLoop;
   g_timed_iterations.fetch_add(iterations, kRelaxed);
-  if (g_timed_entered.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  // The run ends when all its threads' loops have ended. (Counting loops
+  // that have started would not do: one thread can run its whole loop
+  // before another has entered its own.)
+  if (g_timed_finished.fetch_add(1, std::memory_order_acq_rel) + 1 !=
+      threads) {
+    return;
+  }
+  g_timed_finished.store(0, kRelaxed);
   // The last loop of the run has ended: the run's totals.
   const Totals now = SumSlots();
   SpinLockHolder lock(&g_timed_mu);
@@ -444,11 +451,11 @@ void OnLoopResume() {
   }
 }
 
-void OnLoopEnd(int64_t iterations) {
+void OnLoopEnd(int64_t iterations, int threads) {
   if (WindowArmed()) {
     ExitLoop();
   } else if (TimedModeEnabled()) {
-    TimedLoopFinished(iterations);
+    TimedLoopFinished(iterations, threads);
   }
 }
 

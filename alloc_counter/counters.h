@@ -156,9 +156,9 @@ void TimedLoopResumed();
 // TimedLoopFinished()
 //
 // Called by each benchmark thread when its loop ends, with the iterations it
-// ran. When the last loop of a run ends, the run's totals become
-// `LastTimedRun()`. Thread-safe.
-void TimedLoopFinished(int64_t iterations);
+// ran and the number of threads of its run. When all `threads` loops of the
+// run have ended, the run's totals become `LastTimedRun()`. Thread-safe.
+void TimedLoopFinished(int64_t iterations, int threads);
 
 // A completed timed run: what all of its loops allocated, and their
 // iterations summed over threads.
@@ -190,12 +190,13 @@ bool TimedModeEnabled();
 //
 // Route a loop event to the benchmark window while it is armed (the memory
 // run), otherwise to the timed loops when timed mode is on, otherwise
-// nowhere. `iterations` is the iterations the ending loop ran. Called by the
-// loop-window wrappers from every benchmark thread.
+// nowhere. `iterations` is the iterations the ending loop ran and `threads`
+// the number of threads of its run. Called by the loop-window wrappers from
+// every benchmark thread.
 void OnLoopStart();
 void OnLoopPause();
 void OnLoopResume();
-void OnLoopEnd(int64_t iterations);
+void OnLoopEnd(int64_t iterations, int threads);
 
 // --- Scopes ----------------------------------------------------------------
 

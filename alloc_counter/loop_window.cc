@@ -46,8 +46,8 @@ void __wrap__ZN9benchmark5State16StartKeepRunningEv(benchmark::State* state) {
 
 // benchmark::State::FinishKeepRunning()
 void __wrap__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state) {
-  alloc_counter::internal::OnLoopEnd(
-      static_cast<int64_t>(state->iterations()));
+  alloc_counter::internal::OnLoopEnd(static_cast<int64_t>(state->iterations()),
+                                     state->threads());
   __real__ZN9benchmark5State17FinishKeepRunningEv(state);
 }
 
