@@ -3,7 +3,9 @@
 
 #include "alloc_counter/column_reporter.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "alloc_counter/measurements.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
@@ -55,24 +58,27 @@ const R* MemoryResultOf(const R& result) {
   return result.memory_iterations > 0 ? &result : nullptr;
 }
 
-// The number of iterations of the memory run: recorded in the result from
-// 1.9.2, otherwise recovered from the allocation count and Google Benchmark's
-// own allocs_per_iter (num_allocs / memory_iterations).
-template <typename R, typename = void>
-struct HasMemoryIterations : std::false_type {};
-template <typename R>
-struct HasMemoryIterations<R, std::void_t<decltype(std::declval<R&>().memory_iterations)>>
-    : std::true_type {};
-
-template <typename R>
-double MemoryIterations(const Run& run, const R& result) {
-  if constexpr (HasMemoryIterations<R>::value) {
-    return static_cast<double>(result.memory_iterations);
+// Leaves `run` without a memory result, so that no reporter prints native
+// memory fields for it: null up to 1.9.1, zero `memory_iterations` from 1.9.2
+// (the JSON reporter's test for a result).
+template <typename RunT>
+void ClearMemoryResult(RunT* run) {
+  if constexpr (std::is_pointer_v<decltype(run->memory_result)>) {
+    run->memory_result = nullptr;
   } else {
-    if (result.num_allocs == 0 || !(run.allocs_per_iter > 0)) return 0;
-    return std::round(static_cast<double>(result.num_allocs) /
-                      run.allocs_per_iter);
+    run->memory_result.memory_iterations = 0;
   }
+}
+
+// The fields of `result` that measurements.h records.
+template <typename R>
+internal::ResultFields FieldsOf(const R& result) {
+  internal::ResultFields fields;
+  fields.num_allocs = result.num_allocs;
+  fields.max_bytes_used = result.max_bytes_used;
+  fields.total_allocated_bytes = result.total_allocated_bytes;
+  fields.net_heap_growth = result.net_heap_growth;
+  return fields;
 }
 
 // Google Benchmark before 1.9.2 keeps each repetition's memory result in a
@@ -101,20 +107,16 @@ void RepairMemoryResults(std::vector<RunT>& runs) {
   }
 }
 
-// The columns of `run`, whose counts were taken in the memory run or, with
-// `timed`, in the timed run that `run` reports (all its threads'
-// iterations).
-template <typename R>
-ColumnValues ValuesOf(const Run& run, const R& result, bool timed) {
-  const double iterations = timed ? static_cast<double>(run.iterations)
-                                  : MemoryIterations(run, result);
+// The columns of a measurement, or nothing if its loop was skipped or did not
+// end.
+std::optional<ColumnValues> ValuesOf(
+    const std::optional<internal::Measurement>& m) {
+  if (!m.has_value() || m->skipped || m->iterations <= 0) return std::nullopt;
+  const auto iterations = static_cast<double>(m->iterations);
   ColumnValues values;
-  if (iterations > 0) {
-    values.allocs_per_iter = static_cast<double>(result.num_allocs) / iterations;
-    values.bytes_per_iter =
-        static_cast<double>(result.total_allocated_bytes) / iterations;
-  }
-  values.peak_bytes = static_cast<double>(result.max_bytes_used);
+  values.allocs_per_iter = static_cast<double>(m->allocs) / iterations;
+  values.bytes_per_iter = static_cast<double>(m->alloc_bytes) / iterations;
+  values.peak_bytes = static_cast<double>(m->peak_bytes);
   return values;
 }
 
@@ -159,35 +161,53 @@ bool AggregateOf(const Run& aggregate, const std::vector<ColumnValues>& reps,
 
 }  // namespace
 
-void ColumnHistory::Record(const std::string& run_name,
-                           int64_t repetition_index,
-                           const ColumnValues& values) {
-  auto& reps = values_[run_name];
-  const auto index =
-      static_cast<size_t>(repetition_index < 0 ? 0 : repetition_index);
-  if (reps.size() <= index) reps.resize(index + 1);
-  reps[index] = values;
-}
+ColumnHistory::ColumnHistory(bool interleaved) : interleaved_(interleaved) {}
 
-bool ColumnHistory::Find(const std::string& run_name, int64_t repetitions,
-                         std::vector<ColumnValues>* out) const {
-  const auto it = values_.find(run_name);
-  if (it == values_.end() ||
-      static_cast<int64_t>(it->second.size()) != repetitions) {
-    return false;
+const ColumnHistory::Repetitions& ColumnHistory::Find(
+    const std::vector<Run>& rows) {
+  std::vector<internal::Measurement> fresh = internal::TakeMeasurements();
+  const Run& first = rows.front();
+  const auto repetitions = static_cast<size_t>(std::max<int64_t>(
+      1, static_cast<int64_t>(first.repetitions)));
+  if (!interleaved_) {
+    // A memory run ended since the last rows: these are a new benchmark's.
+    if (!fresh.empty()) {
+      current_.assign(repetitions, std::nullopt);
+      const size_t skip =
+          fresh.size() > repetitions ? fresh.size() - repetitions : 0;
+      for (size_t i = skip; i < fresh.size(); ++i) {
+        current_[i - skip] = fresh[i];
+      }
+    }
+    return current_;
   }
-  out->clear();
-  for (const auto& value : it->second) {
-    if (!value.has_value()) return false;
-    out->push_back(*value);
+  waiting_.insert(waiting_.end(), fresh.begin(), fresh.end());
+  Repetitions& reps = claimed_[first.run_name.str()];
+  if (!fresh.empty() || reps.size() != repetitions) {
+    reps.assign(repetitions, std::nullopt);
   }
-  return true;
+  for (const Run& row : rows) {
+    if (row.run_type != Run::RT_Iteration) continue;
+    const auto* result = MemoryResultOf(row.memory_result);
+    const auto index = static_cast<size_t>(row.repetition_index);
+    if (result == nullptr || index >= reps.size() || reps[index].has_value()) {
+      continue;
+    }
+    const internal::ResultFields fields = FieldsOf(*result);
+    for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+      if (it->result == fields) {
+        reps[index] = *it;
+        waiting_.erase(it);
+        break;
+      }
+    }
+  }
+  return reps;
 }
 
 ColumnReporter::ColumnReporter(std::unique_ptr<BenchmarkReporter> inner,
-                               std::shared_ptr<ColumnHistory> history,
-                               CountSource source)
-    : inner_(std::move(inner)), history_(std::move(history)), source_(source) {
+                               std::shared_ptr<ColumnHistory> history)
+    : inner_(std::move(inner)), history_(std::move(history)) {
   BENCHMARK_DISABLE_DEPRECATED_WARNING
   is_csv_ = dynamic_cast<benchmark::CSVReporter*>(inner_.get()) != nullptr;
   BENCHMARK_RESTORE_DEPRECATED_WARNING
@@ -205,24 +225,49 @@ bool ColumnReporter::ReportContext(const Context& context) {
 }
 
 void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
+  if (runs.empty()) return;
   std::vector<Run> rows(runs);
   RepairMemoryResults(rows);
+  const ColumnHistory::Repetitions& reps = history_->Find(rows);
+  // The repetitions' columns, for the aggregates: Google Benchmark's
+  // statistics leave skipped repetitions out, and so do these.
+  std::vector<ColumnValues> rep_values;
+  bool all_reps_known = !reps.empty();
+  for (const auto& m : reps) {
+    if (!m.has_value()) {
+      all_reps_known = false;
+    } else if (!m->skipped) {
+      const std::optional<ColumnValues> values = ValuesOf(m);
+      if (values.has_value()) {
+        rep_values.push_back(*values);
+      } else {
+        all_reps_known = false;
+      }
+    }
+  }
   for (Run& row : rows) {
     if (IsSkipped(row)) continue;
     if (row.run_type == Run::RT_Iteration) {
       const auto* result = MemoryResultOf(row.memory_result);
-      if (result == nullptr) continue;
-      const ColumnValues values =
-          ValuesOf(row, *result, source_ == CountSource::kTimedRun);
+      const auto index = static_cast<size_t>(row.repetition_index);
+      if (result == nullptr || index >= reps.size() ||
+          !reps[index].has_value() ||
+          !(reps[index]->result == FieldsOf(*result))) {
+        continue;
+      }
+      const std::optional<ColumnValues> values = ValuesOf(reps[index]);
+      if (!values.has_value()) {
+        // The memory run was skipped or left its loop without ending it: its
+        // figures describe no whole loop, so the row shows none.
+        ClearMemoryResult(&row);
+        continue;
+      }
       // Google Benchmark's own field agrees with the column.
-      row.allocs_per_iter = values.allocs_per_iter;
-      history_->Record(row.run_name.str(), row.repetition_index, values);
-      AddColumns(values, &row.counters);
+      row.allocs_per_iter = values->allocs_per_iter;
+      AddColumns(*values, &row.counters);
     } else {
-      std::vector<ColumnValues> reps;
       ColumnValues values;
-      if (history_->Find(row.run_name.str(), row.repetitions, &reps) &&
-          AggregateOf(row, reps, &values)) {
+      if (all_reps_known && AggregateOf(row, rep_values, &values)) {
         AddColumns(values, &row.counters);
       }
     }

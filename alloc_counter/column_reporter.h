@@ -13,28 +13,32 @@
 //   peak_bytes   largest growth of live heap bytes above the level at the
 //                start of the loop (not per iteration)
 //
-// The values come from the `MemoryManager::Result` of Google Benchmark's
-// memory run: counted in that run's loop and divided by its iterations, or,
-// in timed mode, counted in the reported timed run and divided by the row's
-// own iterations. Rows without a result (errors, skipped benchmarks) get no
-// columns.
+// The values come from the measurement that Google Benchmark's memory run of
+// the row left (measurements.h): the loop's counts divided by the iterations
+// the loop really ran or, in timed mode, the reported timed run's counts
+// divided by its iterations (all threads'). Google Benchmark's native
+// `allocs_per_iter` field is set to the same value. Rows without a
+// measurement (errors, skipped benchmarks) get no columns.
 // Aggregate rows (mean, median, stddev, cv, and user statistics) get the
 // statistic of the repetitions' columns, computed by the benchmark's own
-// statistics functions, when those repetitions were reported first (the
-// default); otherwise they get none.
-//
+// statistics functions, whether the repetitions' rows were reported or not
+// (`--benchmark_report_aggregates_only`, `--benchmark_display_aggregates_only`
+// and their per-benchmark forms).
 // Thread-compatible, like every Google Benchmark reporter: Google Benchmark
 // calls it from one thread.
 
 #ifndef ALLOC_COUNTER_COLUMN_REPORTER_H_
 #define ALLOC_COUNTER_COLUMN_REPORTER_H_
 
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "alloc_counter/measurements.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
@@ -46,31 +50,45 @@ struct ColumnValues {
   double peak_bytes = 0;
 };
 
-// Column values of the repetitions of each benchmark, by run name. One
-// history may be shared by a display and a file reporter.
+// Finds the measurement (measurements.h) of each repetition of a benchmark.
+// One history is shared by the display and the file reporter of a run: each
+// sees a benchmark's rows (or only its aggregate rows) right after the memory
+// run of its last repetition, and no memory run ends between them.
+//
+// Without interleaving, the memory runs that ended since the previous
+// benchmark's rows are this benchmark's repetitions, in order (the last
+// `repetitions` of them, should more be waiting). With
+// `--benchmark_enable_random_interleaving`, repetitions of several benchmarks
+// alternate: a repetition's row then takes the oldest waiting measurement
+// whose result fields equal its memory result, and a benchmark whose
+// repetition rows are not reported (aggregates only) has none.
 class ColumnHistory {
  public:
-  void Record(const std::string& run_name, int64_t repetition_index,
-              const ColumnValues& values);
-  // Copies the values of all `repetitions` repetitions of `run_name` into
-  // `*out`; returns false if any of them is missing.
-  bool Find(const std::string& run_name, int64_t repetitions,
-            std::vector<ColumnValues>* out) const;
+  // Measurements by repetition index; empty where none is known.
+  using Repetitions = std::vector<std::optional<internal::Measurement>>;
+
+  explicit ColumnHistory(bool interleaved = false);
+
+  // Returns the measurements of the repetitions of the benchmark that `rows`
+  // (one `ReportRuns()` batch, not empty) report.
+  const Repetitions& Find(const std::vector<benchmark::BenchmarkReporter::Run>& rows);
 
  private:
-  std::map<std::string, std::vector<std::optional<ColumnValues>>> values_;
+  const bool interleaved_;
+  // Without interleaving: the benchmark being reported.
+  Repetitions current_;
+  // With interleaving: measurements no row has claimed yet, oldest first, and
+  // the claimed ones by run name.
+  std::deque<internal::Measurement> waiting_;
+  std::map<std::string, Repetitions> claimed_;
 };
 
 class ColumnReporter : public benchmark::BenchmarkReporter {
  public:
-  // Where the counts of a memory result were taken.
-  enum class CountSource { kMemoryRun, kTimedRun };
-
   // Wraps `inner`. `history` may be shared with another ColumnReporter of the
   // same run.
   ColumnReporter(std::unique_ptr<benchmark::BenchmarkReporter> inner,
-                 std::shared_ptr<ColumnHistory> history,
-                 CountSource source = CountSource::kMemoryRun);
+                 std::shared_ptr<ColumnHistory> history);
 
   bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& runs) override;
@@ -79,7 +97,6 @@ class ColumnReporter : public benchmark::BenchmarkReporter {
  private:
   std::unique_ptr<benchmark::BenchmarkReporter> inner_;
   std::shared_ptr<ColumnHistory> history_;
-  CountSource source_;
   // CSV fixes its columns on its first batch of rows; these record whether
   // ours were among them.
   bool is_csv_ = false;

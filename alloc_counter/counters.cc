@@ -225,6 +225,7 @@ struct Window {
   int64_t saved_peak = 0;    // g_peak before EnterLoop()
   int64_t net_bytes = 0;     // results of the loop, set by ExitLoop()
   int64_t peak_bytes = 0;
+  LoopEnd loop_end;
 };
 ABSL_CONST_INIT Window g_window;
 
@@ -351,6 +352,13 @@ void ExitLoop() {
   RaisePeak(g_peak, g_window.saved_peak);
 }
 
+void SetWindowLoopEnd(const LoopEnd& end) {
+  if ((g_hook_state.load(kRelaxed) & kWindowArmed) == 0) return;
+  g_window.loop_end = end;
+}
+
+LoopEnd WindowLoopEnd() { return g_window.loop_end; }
+
 void PauseLoop() {
   if ((g_hook_state.load(kRelaxed) & kWindowArmed) == 0) return;
   g_hook_state.fetch_or(kWindowPaused, kRelaxed);
@@ -451,11 +459,19 @@ void OnLoopResume() {
   }
 }
 
-void OnLoopEnd(int64_t iterations, int threads) {
+void OnLoopExit() {
   if (WindowArmed()) {
     ExitLoop();
   } else if (TimedModeEnabled()) {
-    TimedLoopFinished(iterations, threads);
+    TimedLoopPaused();
+  }
+}
+
+void OnLoopEnd(const LoopEnd& end, int threads) {
+  if (WindowArmed()) {
+    SetWindowLoopEnd(end);
+  } else if (TimedModeEnabled()) {
+    TimedLoopFinished(end.iterations, threads);
   }
 }
 

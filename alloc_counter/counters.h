@@ -126,6 +126,15 @@ void BeginMeasurement();
 // and their peak above the level at `EnterLoop()`.
 Totals EndMeasurement();
 
+// How a loop ended: the iterations it ran, as Google Benchmark's `State`
+// reports them at the loop's end (a `KeepRunningBatch(n)` loop runs whole
+// batches, more than Google Benchmark asked for), and whether the benchmark
+// skipped it.
+struct LoopEnd {
+  int64_t iterations = 0;
+  bool skipped = false;
+};
+
 // EnterLoop(), ExitLoop(), PauseLoop(), ResumeLoop()
 //
 // Called when a benchmark's measured loop starts, ends, pauses its timing and
@@ -134,6 +143,13 @@ void EnterLoop();
 void ExitLoop();
 void PauseLoop();
 void ResumeLoop();
+
+// SetWindowLoopEnd(), WindowLoopEnd()
+//
+// Record, once the loop has ended, how it ended, and return what was recorded
+// since the last `BeginMeasurement()` (zero iterations if nothing was).
+void SetWindowLoopEnd(const LoopEnd& end);
+LoopEnd WindowLoopEnd();
 
 // SetCountPaused()
 //
@@ -186,17 +202,20 @@ void SetTimedMode(bool timed);
 // Returns what `SetTimedMode()` set (false by default).
 bool TimedModeEnabled();
 
-// OnLoopStart(), OnLoopPause(), OnLoopResume(), OnLoopEnd()
+// OnLoopStart(), OnLoopPause(), OnLoopResume(), OnLoopExit(), OnLoopEnd()
 //
 // Route a loop event to the benchmark window while it is armed (the memory
 // run), otherwise to the timed loops when timed mode is on, otherwise
-// nowhere. `iterations` is the iterations the ending loop ran and `threads`
+// nowhere. A loop's end comes in two steps: `OnLoopExit()` as its body ends,
+// before Google Benchmark's own code runs, and `OnLoopEnd()` once
+// Google Benchmark has settled the iterations, with how the loop ended and
 // the number of threads of its run. Called by the loop-window wrappers from
 // every benchmark thread.
 void OnLoopStart();
 void OnLoopPause();
 void OnLoopResume();
-void OnLoopEnd(int64_t iterations, int threads);
+void OnLoopExit();
+void OnLoopEnd(const LoopEnd& end, int threads);
 
 // --- Scopes ----------------------------------------------------------------
 

@@ -27,9 +27,32 @@
 // taking no argument is called with `this` as its one parameter.
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "alloc_counter/counters.h"
 #include "benchmark/benchmark.h"
+
+namespace {
+
+// Whether the benchmark skipped its loop: `skipped()` from Google Benchmark
+// 1.8 (an error or `SkipWithMessage()`), `error_occurred()` before.
+template <typename S, typename = void>
+struct HasSkipped : std::false_type {};
+template <typename S>
+struct HasSkipped<S, std::void_t<decltype(std::declval<const S&>().skipped())>>
+    : std::true_type {};
+
+template <typename S>
+bool Skipped(const S& state) {
+  if constexpr (HasSkipped<S>::value) {
+    return state.skipped();
+  } else {
+    return state.error_occurred();
+  }
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -45,10 +68,16 @@ void __wrap__ZN9benchmark5State16StartKeepRunningEv(benchmark::State* state) {
 }
 
 // benchmark::State::FinishKeepRunning()
+//
+// The iterations the loop ran are settled by FinishKeepRunning itself (a
+// range-for loop counts down a copy), so they are read after it.
 void __wrap__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state) {
-  alloc_counter::internal::OnLoopEnd(static_cast<int64_t>(state->iterations()),
-                                     state->threads());
+  alloc_counter::internal::OnLoopExit();
   __real__ZN9benchmark5State17FinishKeepRunningEv(state);
+  alloc_counter::internal::LoopEnd end;
+  end.iterations = static_cast<int64_t>(state->iterations());
+  end.skipped = Skipped(*state);
+  alloc_counter::internal::OnLoopEnd(end, state->threads());
 }
 
 // benchmark::State::PauseTiming()

@@ -4,7 +4,8 @@
 // The `benchmark::MemoryManager` that alloc_counter registers with Google
 // Benchmark at static initialisation. Google Benchmark calls `Start()` before
 // its memory run of each benchmark and `Stop()` after it; the window between
-// them is narrowed to the loop body by loop_window.cc.
+// them is narrowed to the loop body by loop_window.cc. Each memory run also
+// leaves its measurement for the column reporter (measurements.h).
 //
 // Google Benchmark's API changed shape across versions:
 //   - up to 1.7.x the runner calls `Stop(Result*)`, and `Stop(Result&)` is a
@@ -17,6 +18,7 @@
 #include <utility>
 
 #include "alloc_counter/counters.h"
+#include "alloc_counter/measurements.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
@@ -33,23 +35,42 @@ struct HasPointerStop<MM, std::void_t<decltype(std::declval<MM&>().Stop(
     : std::true_type {};
 BENCHMARK_RESTORE_DEPRECATED_WARNING
 
-// Fills a `Result` when the memory run ends. The peak and net growth of live
-// bytes always come from the memory run's loop. The counts come from it too,
-// or, in timed mode, from the timed run that Google Benchmark reports, which
-// ended just before the memory run began; the column reporter then divides
-// them by that run's iterations.
-void FillResult(const Totals& window,
-                benchmark::MemoryManager::Result& result) {
+// What a memory run measured. The peak and net growth of live bytes always
+// come from the memory run's loop. The counts come from it too, over the
+// iterations the loop really ran, or, in timed mode, from the timed run that
+// Google Benchmark reports, which ended just before the memory run began,
+// over all its threads' iterations.
+Measurement Measure(const Totals& window, const LoopEnd& loop) {
+  Measurement m;
   if (TimedModeEnabled()) {
     const TimedRun timed = LastTimedRun();
-    result.num_allocs = timed.allocs;
-    result.total_allocated_bytes = timed.alloc_bytes;
+    m.allocs = timed.allocs;
+    m.alloc_bytes = timed.alloc_bytes;
+    m.iterations = timed.iterations;
   } else {
-    result.num_allocs = window.allocs;
-    result.total_allocated_bytes = window.alloc_bytes;
+    m.allocs = window.allocs;
+    m.alloc_bytes = window.alloc_bytes;
+    m.iterations = loop.iterations;
   }
-  result.max_bytes_used = window.peak_bytes;
-  result.net_heap_growth = window.net_bytes;
+  m.peak_bytes = window.peak_bytes;
+  m.skipped = loop.skipped;
+  m.result.num_allocs = m.allocs;
+  m.result.total_allocated_bytes = m.alloc_bytes;
+  m.result.max_bytes_used = window.peak_bytes;
+  m.result.net_heap_growth = window.net_bytes;
+  return m;
+}
+
+// Ends the memory run: fills its `Result` and leaves its measurement for the
+// column reporter.
+void EndMemoryRun(benchmark::MemoryManager::Result& result) {
+  const Totals window = EndMeasurement();
+  const Measurement m = Measure(window, WindowLoopEnd());
+  result.num_allocs = m.result.num_allocs;
+  result.total_allocated_bytes = m.result.total_allocated_bytes;
+  result.max_bytes_used = m.result.max_bytes_used;
+  result.net_heap_growth = m.result.net_heap_growth;
+  AddMeasurement(m);
 }
 
 // The part common to every version: `Start()` and `Stop(Result&)`.
@@ -57,7 +78,7 @@ class CountingMemoryManagerBase : public benchmark::MemoryManager {
  public:
   using benchmark::MemoryManager::Stop;
   void Start() override { BeginMeasurement(); }
-  void Stop(Result& result) override { FillResult(EndMeasurement(), result); }
+  void Stop(Result& result) override { EndMemoryRun(result); }
 };
 
 // Adds `Stop(Result*)` where the base class declares it (before 1.8). The

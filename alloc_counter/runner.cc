@@ -22,6 +22,7 @@ namespace benchmark {
 // Google Benchmark creates its default one.
 extern std::string FLAGS_benchmark_out;
 extern std::string FLAGS_benchmark_out_format;
+extern bool FLAGS_benchmark_enable_random_interleaving;
 }  // namespace benchmark
 
 namespace alloc_counter {
@@ -64,19 +65,18 @@ void Initialize(int* argc, char** argv) {
 
 size_t RunSpecifiedBenchmarks() {
   if (!TheFlags().columns) return benchmark::RunSpecifiedBenchmarks();
-  auto history = std::make_shared<ColumnHistory>();
-  const auto source = TheFlags().timed ? ColumnReporter::CountSource::kTimedRun
-                                       : ColumnReporter::CountSource::kMemoryRun;
+  auto history = std::make_shared<ColumnHistory>(
+      benchmark::FLAGS_benchmark_enable_random_interleaving);
   // CreateDefaultDisplayReporter() hands over a reporter built from
   // --benchmark_format, --benchmark_color and --benchmark_counters_tabular.
   ColumnReporter display(
       std::unique_ptr<benchmark::BenchmarkReporter>(
           benchmark::CreateDefaultDisplayReporter()),
-      history, source);
+      history);
   if (benchmark::FLAGS_benchmark_out.empty()) {
     return benchmark::RunSpecifiedBenchmarks(&display);
   }
-  ColumnReporter file(CreateFileReporter(), history, source);
+  ColumnReporter file(CreateFileReporter(), history);
   return benchmark::RunSpecifiedBenchmarks(&display, &file);
 }
 
