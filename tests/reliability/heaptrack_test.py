@@ -15,10 +15,17 @@ same program without heaptrack. A second test checks that alloc_counter's
 figures do not change under heaptrack, whose malloc calls operator new
 (docs/reliability.md, library bug 4).
 
+The third test does the same for every loop shape of
+tests/output/loop_shapes_benchmarks (KeepRunningBatch, fixtures, Setup and
+Teardown, manual time, arguments, templates, lambdas, threads, repetitions),
+with LOOP_SHAPES_ITERATIONS fixing the iterations: for each row, heaptrack's
+extra calls equal allocs/iter times the extra iterations. Paused allocations
+are counted there (--alloc_counter_paused=include), as heaptrack counts them.
+
 Skipped, with a message saying so, only where heaptrack is not installed
 (tools/install_deps.sh installs it).
 
-Argument: the heaptrack_benchmarks binary.
+Arguments: the heaptrack_benchmarks and loop_shapes_benchmarks binaries.
 """
 
 import json
@@ -31,6 +38,7 @@ import tempfile
 import unittest
 
 BINARY = None  # From the command line.
+LOOP_SHAPES = None  # From the command line.
 
 N1 = 100
 N2 = 1100
@@ -46,6 +54,14 @@ BENCHMARKS = [
     "BM_FunctionLargeCapture",
     "BM_Ostringstream",
 ]
+
+# Loop shapes: iterations that are a multiple of every batch size there, and
+# the benchmarks whose iterations cannot be fixed (a BENCHMARK_F, a warm-up
+# that runs for a time) or that run only to report their aggregates.
+SHAPE_N1 = 800
+SHAPE_N2 = 1600
+SHAPE_EXCLUDED = "-BM_WarmUp|AllocatingFixture/RangeFor|BM_Repetitions<[12]>"
+ITERATIONS_IN_NAME = re.compile(r"/iterations:\d+")
 
 CALLS = re.compile(r"^calls to allocation functions: (\d+)", re.MULTILINE)
 
@@ -101,16 +117,11 @@ class HeaptrackTest(unittest.TestCase):
         self.assertEqual(row["iterations"], iterations)
         return row
 
-    def run_under_heaptrack(self, benchmark, iterations):
-        """Returns (heaptrack's allocation calls, alloc_counter's row)."""
-        tag = f"{benchmark}.{iterations}.heaptrack"
+    def heaptrack_calls(self, tag, command, env):
+        """Runs `command` under heaptrack; returns its allocation calls."""
         data = os.path.join(self.dir, tag)
-        out = os.path.join(self.dir, tag + ".json")
-        env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
         proc = subprocess.run(
-            ["heaptrack", "-o", data, BINARY,
-             f"--benchmark_filter=^{benchmark}/",
-             f"--benchmark_out={out}", "--benchmark_out_format=json"],
+            ["heaptrack", "-o", data, *command],
             capture_output=True, text=True, env=env, check=False,
             timeout=TIMEOUT)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
@@ -124,10 +135,21 @@ class HeaptrackTest(unittest.TestCase):
             timeout=TIMEOUT).stdout
         calls = CALLS.search(printed)
         self.assertIsNotNone(calls, printed)
+        return int(calls.group(1))
+
+    def run_under_heaptrack(self, benchmark, iterations):
+        """Returns (heaptrack's allocation calls, alloc_counter's row)."""
+        tag = f"{benchmark}.{iterations}.heaptrack"
+        out = os.path.join(self.dir, tag + ".json")
+        env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
+        calls = self.heaptrack_calls(
+            tag, [BINARY, f"--benchmark_filter=^{benchmark}/",
+                  f"--benchmark_out={out}", "--benchmark_out_format=json"],
+            env)
         with open(out) as f:
             (row,) = json.load(f)["benchmarks"]
         self.assertEqual(row["iterations"], iterations)
-        return int(calls.group(1)), row
+        return calls, row
 
     def test_allocs_per_iter_equals_heaptracks_count_of_allocation_calls(self):
         figures = []
@@ -165,7 +187,69 @@ class HeaptrackTest(unittest.TestCase):
                 for field in ("allocs/iter", "bytes/iter", "peak_bytes"):
                     self.assertEqual(under[field], plain[field], field)
 
+    def loop_shape_rows(self, iterations):
+        """Rows of every loop shape with fixed iterations, by name without
+        the iterations (/iterations:N), each a list of repetition rows."""
+        out = os.path.join(self.dir, f"shapes.{iterations}.json")
+        env = dict(os.environ, LOOP_SHAPES_ITERATIONS=str(iterations))
+        subprocess.run(
+            [LOOP_SHAPES, f"--benchmark_filter={SHAPE_EXCLUDED}",
+             "--alloc_counter_paused=include",
+             f"--benchmark_out={out}", "--benchmark_out_format=json"],
+            capture_output=True, text=True, env=env, check=True,
+            timeout=TIMEOUT)
+        with open(out) as f:
+            benchmarks = json.load(f)["benchmarks"]
+        rows = {}
+        for b in benchmarks:
+            if b["run_type"] == "iteration":
+                key = ITERATIONS_IN_NAME.sub("", b["name"])
+                rows.setdefault(key, []).append(b)
+        return rows
+
+    def test_every_loop_shape_agrees_with_heaptrack(self):
+        rows1 = self.loop_shape_rows(SHAPE_N1)
+        rows2 = self.loop_shape_rows(SHAPE_N2)
+        self.assertEqual(sorted(rows1), sorted(rows2))
+        self.assertGreaterEqual(len(rows1), 20, sorted(rows1))
+        figures = []
+        for key in sorted(rows1):
+            with self.subTest(benchmark=key):
+                # One filter for both runs: a filter whose length differs
+                # changes what Google Benchmark itself allocates.
+                name = rows1[key][0]["run_name"]
+                pattern = "/iterations:[0-9]+".join(
+                    re.escape(part) for part in ITERATIONS_IN_NAME.split(name))
+                calls = []
+                for iterations in (SHAPE_N1, SHAPE_N2):
+                    env = dict(os.environ,
+                               LOOP_SHAPES_ITERATIONS=str(iterations))
+                    calls.append(self.heaptrack_calls(
+                        f"shape.{len(figures)}.{iterations}",
+                        [LOOP_SHAPES, f"--benchmark_filter=^{pattern}$",
+                         "--alloc_counter_paused=include"], env))
+                # Each repetition row: allocs/iter times its extra
+                # iterations (all threads').
+                extra_iterations = [
+                    b2["iterations"] - b1["iterations"]
+                    for b1, b2 in zip(rows1[key], rows2[key])]
+                allocs = [b["allocs/iter"] for b in rows1[key]]
+                self.assertEqual(allocs, [b["allocs/iter"] for b in rows2[key]])
+                expected = sum(a * n for a, n in zip(allocs, extra_iterations))
+                self.assertAlmostEqual(calls[1] - calls[0], expected, places=6,
+                                       msg=f"{key}: calls {calls}")
+                figures.append((key, calls[0], calls[1],
+                                (calls[1] - calls[0]) / sum(extra_iterations),
+                                ", ".join(f"{a:g}" for a in allocs)))
+        print(f"\n{'loop shape':34} {'calls N=' + str(SHAPE_N1):>13} "
+              f"{'calls N=' + str(SHAPE_N2):>13} {'heaptrack/iter':>15} "
+              f"{'allocs/iter':>12}")
+        for key, calls1, calls2, per_iteration, allocs in figures:
+            print(f"{key:34} {calls1:>13} {calls2:>13} "
+                  f"{per_iteration:>15g} {allocs:>12}")
+
 
 if __name__ == "__main__":
     BINARY = sys.argv[1]
+    LOOP_SHAPES = sys.argv[2]
     unittest.main(argv=sys.argv[:1], verbosity=2)
