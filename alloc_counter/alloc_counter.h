@@ -41,7 +41,8 @@ namespace alloc_counter {
 // Parses and removes alloc_counter's flags (`--alloc_counter_*`, see
 // flags.h) from `argv`, then calls `benchmark::Initialize(argc, argv)`. A bad
 // flag or value prints a message naming it and the accepted values, and exits
-// with status 2 before any benchmark runs.
+// with status 2 before any benchmark runs. `--help` prints Google Benchmark's
+// usage followed by alloc_counter's flags, and exits with status 0.
 void Initialize(int* argc, char** argv);
 
 // RunSpecifiedBenchmarks()

@@ -3,6 +3,8 @@
 
 #include "alloc_counter/flags.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -16,18 +18,65 @@ namespace {
 
 constexpr absl::string_view kPrefix = "--alloc_counter_";
 
-// Parses `value` as one of two spellings; returns false if it is neither.
-bool ParseChoice(absl::string_view value, absl::string_view if_true,
-                 absl::string_view if_false, bool* out) {
-  if (value == if_true) {
-    *out = true;
-    return true;
+// One accepted value of a flag and the setting it selects.
+struct Choice {
+  absl::string_view value;
+  bool setting;
+};
+
+// One `--alloc_counter_NAME=VALUE` flag. Each flag chooses one of two values,
+// which sets a bool member of Flags.
+struct FlagSpec {
+  absl::string_view name;  // NAME, without the prefix
+  bool Flags::*member;
+  Choice choices[2];       // in the order help and error messages list them
+  absl::string_view bare;  // what the bare flag (no `=`) means; empty: error
+  absl::string_view help;  // what the flag does, for --help
+};
+
+// Every flag alloc_counter accepts. The parser, its error messages and
+// FlagsHelp() read this table alone; the defaults are Flags' initialisers.
+constexpr FlagSpec kFlags[] = {
+    {"columns",
+     &Flags::columns,
+     {{"true", true}, {"false", false}},
+     // Like Google Benchmark's boolean flags, the bare flag means true.
+     "true",
+     "add the allocs/iter, bytes/iter and peak_bytes columns"},
+    {"paused",
+     &Flags::count_paused,
+     {{"exclude", false}, {"include", true}},
+     "",
+     "count allocations made while timing is paused"},
+    {"mode",
+     &Flags::timed,
+     {{"memory_run", false}, {"timed", true}},
+     "",
+     "count in the memory run, or in the timed run on all its threads"},
+};
+
+// The accepted values of `flag`, joined by `separator`.
+std::string Values(const FlagSpec& flag, absl::string_view separator) {
+  std::string values;
+  for (const Choice& choice : flag.choices) {
+    if (!values.empty()) absl::StrAppend(&values, separator);
+    absl::StrAppend(&values, choice.value);
   }
-  if (value == if_false) {
-    *out = false;
-    return true;
+  return values;
+}
+
+// The value that selects `flag`'s default setting.
+absl::string_view Default(const FlagSpec& flag) {
+  const Flags defaults;
+  for (const Choice& choice : flag.choices) {
+    if (choice.setting == defaults.*flag.member) return choice.value;
   }
-  return false;
+  return "";
+}
+
+// `--alloc_counter_NAME={VALUE|VALUE}`, as --help shows `flag`.
+std::string Usage(const FlagSpec& flag) {
+  return absl::StrCat(kPrefix, flag.name, "={", Values(flag, "|"), "}");
 }
 
 // Parses one `--alloc_counter_NAME[=VALUE]` argument (prefix already removed).
@@ -40,35 +89,28 @@ bool ParseOne(absl::string_view arg, Flags* flags, std::string* error) {
     value = arg.substr(eq + 1);
     has_value = true;
   }
-  if (name == "columns") {
-    // Like Google Benchmark's boolean flags, the bare flag means true.
-    if (!has_value) value = "true";
-    if (ParseChoice(value, "true", "false", &flags->columns)) return true;
-    *error = absl::StrCat("invalid value '", value,
-                          "' for --alloc_counter_columns; accepted values: "
-                          "true, false");
-    return false;
-  }
-  if (name == "paused") {
-    if (ParseChoice(value, "include", "exclude", &flags->count_paused)) {
-      return true;
+  for (const FlagSpec& flag : kFlags) {
+    if (name != flag.name) continue;
+    if (!has_value) value = flag.bare;
+    for (const Choice& choice : flag.choices) {
+      if (value == choice.value) {
+        flags->*flag.member = choice.setting;
+        return true;
+      }
     }
-    *error = absl::StrCat("invalid value '", value,
-                          "' for --alloc_counter_paused; accepted values: "
-                          "exclude, include");
+    *error = has_value ? absl::StrCat("invalid value '", value, "' for ")
+                       : std::string("missing value for ");
+    absl::StrAppend(error, kPrefix, flag.name,
+                    "; accepted values: ", Values(flag, ", "));
     return false;
   }
-  if (name == "mode") {
-    if (ParseChoice(value, "timed", "memory_run", &flags->timed)) return true;
-    *error = absl::StrCat("invalid value '", value,
-                          "' for --alloc_counter_mode; accepted values: "
-                          "memory_run, timed");
-    return false;
+  *error = absl::StrCat("unknown flag ", kPrefix, name, "; known flags:");
+  absl::string_view separator = " ";
+  for (const FlagSpec& flag : kFlags) {
+    absl::StrAppend(error, separator, kPrefix, flag.name, "=",
+                    Values(flag, "|"));
+    separator = ", ";
   }
-  *error = absl::StrCat("unknown flag --alloc_counter_", name,
-                        "; known flags: --alloc_counter_columns=true|false, "
-                        "--alloc_counter_paused=exclude|include, "
-                        "--alloc_counter_mode=memory_run|timed");
   return false;
 }
 
@@ -92,6 +134,21 @@ bool ParseFlags(int* argc, char** argv, Flags* flags, std::string* error) {
   *argc = kept;
   *flags = parsed;
   return true;
+}
+
+std::string FlagsHelp() {
+  std::size_t width = 0;
+  for (const FlagSpec& flag : kFlags) {
+    width = std::max(width, Usage(flag).size());
+  }
+  std::string help = "\nalloc_counter flags:\n";
+  for (const FlagSpec& flag : kFlags) {
+    const std::string usage = Usage(flag);
+    absl::StrAppend(&help, "  ", usage,
+                    std::string(width + 2 - usage.size(), ' '), flag.help,
+                    " (default: ", Default(flag), ")\n");
+  }
+  return help;
 }
 
 }  // namespace internal

@@ -5,18 +5,13 @@
 // -----------------------------------------------------------------------------
 //
 // The command-line flags of alloc_counter. They share Google Benchmark's form
-// (`--name=value`) with the prefix `--alloc_counter_`:
+// (`--name=value`) with the prefix `--alloc_counter_`.
 //
-//   --alloc_counter_columns=true|false   add the allocs/iter, bytes/iter and
-//                                        peak_bytes columns (default true)
-//   --alloc_counter_paused=exclude|include
-//                                        whether allocations made while timing
-//                                        is paused (state.PauseTiming()) count
-//                                        (default exclude)
-//   --alloc_counter_mode=memory_run|timed
-//                                        count in Google Benchmark's memory
-//                                        run (default) or in the timed run
-//                                        itself, over all its threads
+// Each flag, its accepted values and what it does are written once, in the
+// table `kFlags` in flags.cc; ParseFlags(), its error messages and FlagsHelp()
+// (what `--help` prints) all read that table, so a flag added there is parsed
+// and listed by `--help` with no other change. Its default is the initialiser
+// of its member of `Flags` below.
 //
 // Thread-compatible: parse once, from `main`, before benchmarks run.
 
@@ -28,10 +23,11 @@
 namespace alloc_counter {
 namespace internal {
 
+// The parsed flags. Each member's initialiser is the flag's default.
 struct Flags {
-  bool columns = true;
-  bool count_paused = false;
-  bool timed = false;
+  bool columns = true;        // --alloc_counter_columns=true
+  bool count_paused = false;  // --alloc_counter_paused=exclude
+  bool timed = false;         // --alloc_counter_mode=memory_run
 };
 
 // ParseFlags()
@@ -42,6 +38,17 @@ struct Flags {
 // the accepted values, on an unknown flag or a bad value; `argv` is then left
 // unchanged.
 bool ParseFlags(int* argc, char** argv, Flags* flags, std::string* error);
+
+// FlagsHelp()
+//
+// The text `--help` prints after Google Benchmark's usage: a heading, then one
+// line per flag with its accepted values, what it does and its default, for
+// example
+//
+//   --alloc_counter_paused={exclude|include}  count allocations made while ...
+//
+// Ends with a newline.
+std::string FlagsHelp();
 
 }  // namespace internal
 }  // namespace alloc_counter

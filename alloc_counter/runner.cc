@@ -50,6 +50,16 @@ std::unique_ptr<benchmark::BenchmarkReporter> CreateFileReporter() {
   std::exit(1);
 }
 
+// What `--help` prints: Google Benchmark's usage, then alloc_counter's flags.
+// Google Benchmark calls it from benchmark::Initialize() on `--help` (and on
+// a bad --benchmark_format or --benchmark_color) and then exits with status 0.
+// Initialize()'s third parameter and PrintDefaultHelp() are the same in 1.7.1,
+// 1.8.x and 1.9.x.
+void PrintUsage() {
+  benchmark::PrintDefaultHelp();
+  std::fputs(internal::FlagsHelp().c_str(), stdout);
+}
+
 }  // namespace
 
 void Initialize(int* argc, char** argv) {
@@ -60,7 +70,7 @@ void Initialize(int* argc, char** argv) {
   }
   internal::SetCountPaused(TheFlags().count_paused);
   internal::SetTimedMode(TheFlags().timed);
-  benchmark::Initialize(argc, argv);
+  benchmark::Initialize(argc, argv, &PrintUsage);
 }
 
 size_t RunSpecifiedBenchmarks() {

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Unit tests of ParseFlags(): the --alloc_counter_* flags it accepts, what it
-// leaves in argv for Google Benchmark, and what it rejects.
+// leaves in argv for Google Benchmark, and what it rejects; and of
+// FlagsHelp(), the flags' lines of --help.
 
 #include "alloc_counter/flags.h"
 
@@ -17,9 +18,11 @@ namespace alloc_counter {
 namespace internal {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 // A mutable argc/argv pair, as main() receives it: argv[argc] is null.
 class Args {
@@ -97,6 +100,25 @@ TEST(ParseFlags, PausedExcludeLeavesPausedAllocationsOut) {
   std::string error;
   ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
   EXPECT_FALSE(flags.count_paused);
+}
+
+TEST(ParseFlags, ModeTimedCountsInTheTimedRun) {
+  Args args = {"prog", "--alloc_counter_mode=timed"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.timed);
+  EXPECT_TRUE(flags.columns);
+  EXPECT_FALSE(flags.count_paused);
+}
+
+TEST(ParseFlags, ModeMemoryRunCountsInTheMemoryRun) {
+  Args args = {"prog", "--alloc_counter_mode=memory_run"};
+  Flags flags;
+  flags.timed = true;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_FALSE(flags.timed);
 }
 
 TEST(ParseFlags, WithoutItsFlagsKeepsTheDefaultsAndEveryArgument) {
@@ -177,8 +199,9 @@ TEST(ParseFlags, RejectsPausedWithoutAValue) {
   Flags flags;
   std::string error;
   EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
-  EXPECT_THAT(error, HasSubstr("--alloc_counter_paused"));
-  EXPECT_THAT(error, HasSubstr("exclude, include"));
+  EXPECT_EQ(error,
+            "missing value for --alloc_counter_paused; accepted values: "
+            "exclude, include");
   EXPECT_EQ(*args.argc(), 2);
   EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
 }
@@ -195,12 +218,27 @@ TEST(ParseFlags, RejectsColumnsYesNamingTheFlagAndAcceptedValues) {
   EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
 }
 
-TEST(ParseFlags, RejectsAnUnknownFlagNamingIt) {
+TEST(ParseFlags, RejectsAnUnknownModeNamingTheFlagAndAcceptedValues) {
+  Args args = {"prog", "--alloc_counter_mode=fast"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
+  EXPECT_EQ(error,
+            "invalid value 'fast' for --alloc_counter_mode; accepted values: "
+            "memory_run, timed");
+  EXPECT_FALSE(flags.timed);
+}
+
+TEST(ParseFlags, RejectsAnUnknownFlagNamingItAndEveryKnownFlag) {
   Args args = {"prog", "--alloc_counter_bogus=1"};
   Flags flags;
   std::string error;
   EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
-  EXPECT_THAT(error, HasSubstr("--alloc_counter_bogus"));
+  EXPECT_EQ(error,
+            "unknown flag --alloc_counter_bogus; known flags: "
+            "--alloc_counter_columns=true|false, "
+            "--alloc_counter_paused=exclude|include, "
+            "--alloc_counter_mode=memory_run|timed");
   EXPECT_EQ(*args.argc(), 2);
   EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
 }
@@ -217,6 +255,22 @@ TEST(ParseFlags, ErrorAfterAValidFlagLeavesArgvUnchanged) {
   EXPECT_THAT(args.Remaining(),
               ElementsAre("prog", "--alloc_counter_columns=false", "foo",
                           "--alloc_counter_bogus=1", "bar"));
+}
+
+// Every flag ParseFlags() accepts is in the help, one line each, with its
+// values and the default of Flags.
+TEST(FlagsHelp, ListsEveryFlagOnOneLineWithItsValuesAndDefault) {
+  const std::string help = FlagsHelp();
+  EXPECT_THAT(help, StartsWith("\nalloc_counter flags:\n"));
+  EXPECT_THAT(help,
+              ContainsRegex("\n  --alloc_counter_columns=\\{true\\|false\\}"
+                            " +[^\n]+ \\(default: true\\)\n"));
+  EXPECT_THAT(help,
+              ContainsRegex("\n  --alloc_counter_paused=\\{exclude\\|include\\}"
+                            " +[^\n]+ \\(default: exclude\\)\n"));
+  EXPECT_THAT(help,
+              ContainsRegex("\n  --alloc_counter_mode=\\{memory_run\\|timed\\}"
+                            " +[^\n]+ \\(default: memory_run\\)\n"));
 }
 
 }  // namespace

@@ -72,6 +72,8 @@ def _system_benchmark_impl(rctx):
     _require_libs(rctx, ["libbenchmark.so", "libbenchmark_main.a"], "libbenchmark-dev")
     _write_workspace(rctx)
     rctx.file("BUILD.bazel", _GENERATED.format("libbenchmark-dev") + """
+load("@rules_cc//cc:defs.bzl", "cc_library")
+
 package(default_visibility = ["//visibility:public"])
 
 cc_library(
@@ -100,6 +102,8 @@ def _system_googletest_impl(rctx):
     _require_libs(rctx, ["libgtest.a", "libgmock.a", "libgmock_main.a"], "libgtest-dev")
     _write_workspace(rctx)
     rctx.file("BUILD.bazel", _GENERATED.format("libgtest-dev") + """
+load("@rules_cc//cc:defs.bzl", "cc_library")
+
 package(default_visibility = ["//visibility:public"])
 
 # Library that defines the FRIEND_TEST macro.
@@ -159,6 +163,8 @@ def _system_abseil_impl(rctx):
     # libraries a binary actually uses.
     linkopts = ["-Wl,--as-needed"] + ["-l" + lib for lib in libs] + ["-Wl,--no-as-needed", "-lpthread"]
     rctx.file("BUILD.bazel", _GENERATED.format("libabsl-dev") + """
+load("@rules_cc//cc:defs.bzl", "cc_library")
+
 package(default_visibility = ["//visibility:public"])
 
 # Not an upstream label: depend on the @com_google_absl//absl/... aliases.

@@ -3,7 +3,8 @@
 # Bazel and CMake needs: Bazel itself (which brings its JDK), CMake, the C++
 # compiler, Google Benchmark, Abseil, GoogleTest and Python 3 for the Python
 # tests; and jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
-# tests.
+# tests; and clang-format and npm (for buildifier) for
+# tools/check_format.sh.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
@@ -12,12 +13,24 @@ packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev py
 # allocators linked under alloc_counter, and heaptrack for the independent
 # count of allocation calls.
 packages+=(libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev heaptrack)
+# The formatting checks (tools/check_format.sh).
+packages+=(clang-format)
+# Tools needed as a command, whichever package provides it, and installed
+# from the Debian package of the same name when missing: npm (to install
+# buildifier) may come with a Node.js from outside Debian, whose package
+# conflicts with Debian's npm.
+commands=(npm)
 
 missing=()
 for pkg in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   if [[ "$status" != "install ok installed" ]]; then
     missing+=("$pkg")
+  fi
+done
+for cmd in "${commands[@]}"; do
+  if ! command -v "$cmd" >/dev/null; then
+    missing+=("$cmd")
   fi
 done
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs alloc_counter's whole test suite, installing any missing Debian
 # package first:
+#   0. the formatting checks of tools/check_format.sh (buildifier over the
+#      BUILD and .bzl files; see format_checks below for clang-format);
 #   1. bazel test //...: unit, output, demo, reliability (allocators, thread
 #      stress, faults, heaptrack) and overhead smoke tests;
 #   2. the same suite under AddressSanitizer + UBSan and under
 #      ThreadSanitizer (tools/run_reliability.sh);
 #   3. the CMake build: ctest, the installed package and add_subdirectory()
 #      used from another project (tools/run_cmake_tests.sh).
-# Arguments go to every `bazel test`. The last line sums the three:
-# "N passed, N failed".
+# Arguments go to every `bazel test`. The last line sums them all, each
+# formatting check counting as one test: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,11 +18,27 @@ tools/install_deps.sh
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 status=0
+passed=0
+failed=0
+
+# The checks of tools/check_format.sh to run. "cpp" (clang-format over the
+# C++ sources) is left out until the tree has been formatted once; add it
+# then.
+format_checks=(bazel)
+echo "==> formatting: tools/check_format.sh ${format_checks[*]}"
+for check in "${format_checks[@]}"; do
+  if tools/check_format.sh "$check"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    status=1
+  fi
+done
 
 echo "==> bazel test //..."
 bazel test //... "$@" 2>&1 | tee "$logs/bazel.log" || status=1
-passed=$(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$logs/bazel.log" || true)
-failed=$(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$logs/bazel.log" || true)
+passed=$((passed + $(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$logs/bazel.log" || true)))
+failed=$((failed + $(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$logs/bazel.log" || true)))
 
 echo "==> the suite under the sanitizers"
 SUITES="asan tsan" tools/run_reliability.sh "$@" 2>&1 | tee "$logs/sanitizers.log" || status=1

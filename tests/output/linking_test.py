@@ -3,6 +3,8 @@
 """Checks the ways of linking alloc_counter other than //alloc_counter:main.
 
 - ALLOC_COUNTER_BENCHMARK_MAIN() in a file with its own main: columns.
+- the hand-written main of the README (alloc_counter::Initialize() and
+  alloc_counter::RunSpecifiedBenchmarks()): columns.
 - //alloc_counter with Google Benchmark's BENCHMARK_MAIN(): no columns, but
   the four native JSON memory fields, filled from the loop body alone.
 """
@@ -14,6 +16,7 @@ import sys
 import unittest
 
 MACRO_MAIN = None
+HAND_WRITTEN_MAIN = None
 NATIVE = None
 
 ARGS = ["--benchmark_min_time=0.01", "--benchmark_format=json"]
@@ -30,6 +33,13 @@ class LinkingTest(unittest.TestCase):
 
     def test_macro_main_adds_columns(self):
         b = run_json(MACRO_MAIN)
+        self.assertEqual(b["allocs/iter"], 2)
+        self.assertEqual(b["bytes/iter"], 100)
+        self.assertEqual(b["peak_bytes"], 100)
+        self.assertEqual(b["allocs_per_iter"], 2)
+
+    def test_hand_written_main_adds_columns(self):
+        b = run_json(HAND_WRITTEN_MAIN)
         self.assertEqual(b["allocs/iter"], 2)
         self.assertEqual(b["bytes/iter"], 100)
         self.assertEqual(b["peak_bytes"], 100)
@@ -54,5 +64,6 @@ class LinkingTest(unittest.TestCase):
 
 if __name__ == "__main__":
     MACRO_MAIN = os.path.abspath(sys.argv.pop(1))
+    HAND_WRITTEN_MAIN = os.path.abspath(sys.argv.pop(1))
     NATIVE = os.path.abspath(sys.argv.pop(1))
     unittest.main()

@@ -1,0 +1,82 @@
+# Copyright 2026 The alloc_counter Authors.
+# SPDX-License-Identifier: Apache-2.0
+"""Checks alloc_counter's command line in each way of giving a program its
+main: //alloc_counter:main, ALLOC_COUNTER_BENCHMARK_MAIN() and the
+hand-written main of the README.
+
+- `--help` prints Google Benchmark's usage, then one line per
+  --alloc_counter_* flag with its values and default, and exits 0;
+- a bad value or an unknown --alloc_counter_* flag prints a message naming it
+  and exits 2 before any benchmark runs.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+# name -> path of a binary whose main calls alloc_counter::Initialize().
+BINARIES = {}
+
+# Each flag, its values as --help shows them, and its default.
+FLAGS = [
+    ("--alloc_counter_columns", "{true|false}", "true"),
+    ("--alloc_counter_paused", "{exclude|include}", "exclude"),
+    ("--alloc_counter_mode", "{memory_run|timed}", "memory_run"),
+]
+
+
+def run(binary, *args):
+    return subprocess.run([binary, *args], capture_output=True, text=True,
+                          check=False, timeout=60)
+
+
+class CommandLineTest(unittest.TestCase):
+
+    def test_help_lists_benchmark_flags_then_ours_and_exits_0(self):
+        for name, binary in BINARIES.items():
+            with self.subTest(binary=name):
+                proc = run(binary, "--help")
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                out = proc.stdout
+                # Google Benchmark's usage comes first, unchanged.
+                self.assertIn("[--benchmark_filter=<regex>]", out)
+                ours = out.index("alloc_counter flags:")
+                self.assertLess(out.index("--benchmark_filter"), ours)
+                for flag, values, default in FLAGS:
+                    self.assertRegex(
+                        out[ours:],
+                        r"(?m)^  %s=%s +\S.* \(default: %s\)$" % (
+                            re.escape(flag), re.escape(values),
+                            re.escape(default)))
+                # No benchmark ran.
+                self.assertNotIn("BM_", out)
+
+    def test_bad_value_exits_2_naming_flag_and_values(self):
+        for name, binary in BINARIES.items():
+            with self.subTest(binary=name):
+                proc = run(binary, "--alloc_counter_paused=maybe")
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(
+                    proc.stderr,
+                    "alloc_counter: invalid value 'maybe' for "
+                    "--alloc_counter_paused; accepted values: exclude, "
+                    "include\n")
+                self.assertEqual(proc.stdout, "")
+
+    def test_unknown_flag_exits_2_naming_it(self):
+        for name, binary in BINARIES.items():
+            with self.subTest(binary=name):
+                proc = run(binary, "--alloc_counter_bogus=1", "--help")
+                self.assertEqual(proc.returncode, 2)
+                self.assertIn("unknown flag --alloc_counter_bogus;",
+                              proc.stderr)
+                self.assertEqual(proc.stdout, "")
+
+
+if __name__ == "__main__":
+    BINARIES = {os.path.basename(b): os.path.abspath(b)
+                for b in sys.argv[1:]}
+    del sys.argv[1:]
+    unittest.main()
