@@ -2,8 +2,8 @@
 # Installs the Debian packages that building and testing alloc_counter with
 # Bazel and CMake needs: Bazel itself (which brings its JDK), CMake, the C++
 # compiler, Google Benchmark, Abseil, GoogleTest and Python 3 for the Python
-# tests; and jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
-# tests.
+# tests; jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
+# tests; and Chromium for the test of alloc_counter_compare's HTML report.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
@@ -12,6 +12,9 @@ packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev py
 # allocators linked under alloc_counter, and heaptrack for the independent
 # count of allocation calls.
 packages+=(libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev heaptrack)
+# The HTML report test of alloc_counter_compare (tests/compare/html_test.py)
+# renders the page in headless Chromium.
+packages+=(chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do
