@@ -2,9 +2,9 @@
 # Installs the Debian packages that building and testing alloc_counter with
 # Bazel and CMake needs: Bazel itself (which brings its JDK), CMake, the C++
 # compiler, Google Benchmark, Abseil, GoogleTest and Python 3 for the Python
-# tests; and jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
-# tests; and clang-format and npm (for buildifier) for
-# tools/check_format.sh.
+# tests; jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
+# tests; Chromium for the test of alloc_counter_compare's HTML report; and
+# clang-format and npm (for buildifier) for tools/check_format.sh.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
@@ -13,6 +13,9 @@ packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev py
 # allocators linked under alloc_counter, and heaptrack for the independent
 # count of allocation calls.
 packages+=(libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev heaptrack)
+# The HTML report test of alloc_counter_compare (tests/compare/html_test.py)
+# renders the page in headless Chromium.
+packages+=(chromium)
 # The formatting checks (tools/check_format.sh).
 packages+=(clang-format)
 # Tools needed as a command, whichever package provides it, and installed

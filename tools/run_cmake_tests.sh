@@ -7,7 +7,8 @@
 #   3. ctest: the same tests as `bazel test //...`;
 #   4. install into a temporary prefix, move the installed tree (the package
 #      must be relocatable), then build tests/cmake_consumer against it with
-#      find_package(alloc_counter) and check what its binaries print;
+#      find_package(alloc_counter) and check what its binaries print, and run
+#      the installed bin/alloc_counter_compare;
 #   5. build tests/cmake_consumer again with add_subdirectory() of this source
 #      tree, and check the same.
 # Arguments go to the configure step of build/cmake (-DCMAKE_BUILD_TYPE=Debug).
@@ -95,7 +96,7 @@ while read -r bazel_file; do
     cat "$tmp/parity.diff" >&2
     false
   fi
-done < <(find alloc_counter benchmarks tests -name BUILD.bazel | sort)
+done < <(find alloc_counter benchmarks tests tools -name BUILD.bazel | sort)
 echo "${checked} BUILD.bazel files, each matched by its CMakeLists.txt"
 
 say "2/5 configure and build ${build}"
@@ -106,7 +107,7 @@ while read -r bazel_file; do
     echo "$(dirname "$bazel_file")/CMakeLists.txt is not add_subdirectory()'d" >&2
     false
   fi
-done < <(find alloc_counter benchmarks tests -name BUILD.bazel)
+done < <(find alloc_counter benchmarks tests tools -name BUILD.bazel)
 cmake --build "$build" -j "$jobs"
 
 say "3/5 ctest (the tests of bazel test //...)"
@@ -124,6 +125,9 @@ if [[ "$found" != "$tmp/prefix/"* ]]; then
 fi
 cmake --build "$tmp/consumer-installed" -j "$jobs"
 check_consumer "$tmp/consumer-installed"
+# The installed program, run as a user runs it.
+usage=$("$tmp/prefix/bin/alloc_counter_compare" --help)
+echo "${usage%%$'\n'*}"
 
 say "5/5 consumer project with add_subdirectory() of this source tree"
 configure tests/cmake_consumer "$tmp/consumer-subdirectory" \
