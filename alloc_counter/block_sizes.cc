@@ -22,7 +22,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
-#include "alloc_counter/counters.h"
 #include "alloc_counter/spin_lock.h"
 
 namespace alloc_counter {
@@ -86,7 +85,7 @@ size_t ForgetBlockSize(void* p) {
   SpinLockHolder lock(&g_mu);
   SizeTable& table = Table();
   const auto it = table.find(Key(p));
-  if (it == table.end()) return kUnknownSize;
+  if (it == table.end()) return kNoBlockSize;
   const size_t size = it->second;
   table.erase(it);
   return size;

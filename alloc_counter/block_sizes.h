@@ -22,6 +22,9 @@
 namespace alloc_counter {
 namespace internal {
 
+// What `ForgetBlockSize()` returns for a block whose size was not recorded.
+constexpr size_t kNoBlockSize = static_cast<size_t>(-1);
+
 // RememberBlockSize()
 //
 // Records that the block at `p` was allocated with `size` requested bytes.
@@ -30,7 +33,7 @@ void RememberBlockSize(void* p, size_t size);
 // ForgetBlockSize()
 //
 // Returns the requested size recorded for the block at `p` and forgets it, or
-// returns `kUnknownSize` (counters.h) if none was recorded.
+// returns `kNoBlockSize` if none was recorded.
 size_t ForgetBlockSize(void* p);
 
 // ForgetAllBlockSizes()

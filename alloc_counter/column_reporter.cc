@@ -15,11 +15,17 @@
 #include <utility>
 #include <vector>
 
+#include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurements.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
 namespace {
+
+using internal::ClearMemoryResult;
+using internal::IsSkipped;
+using internal::MemoryResultOf;
+using internal::RepairMemoryResults;
 
 using Run = benchmark::BenchmarkReporter::Run;
 using Result = benchmark::MemoryManager::Result;
@@ -27,48 +33,6 @@ using Result = benchmark::MemoryManager::Result;
 constexpr char kAllocsColumn[] = "allocs/iter";
 constexpr char kBytesColumn[] = "bytes/iter";
 constexpr char kPeakColumn[] = "peak_bytes";
-
-// Google Benchmark's `Run` changed shape across versions; these helpers read
-// it in every shape, detected by SFINAE.
-
-// Up to 1.7.x a failed run has `error_occurred`; from 1.8 it has `skipped`.
-template <typename R, typename = void>
-struct HasErrorOccurred : std::false_type {};
-template <typename R>
-struct HasErrorOccurred<R, std::void_t<decltype(std::declval<R&>().error_occurred)>>
-    : std::true_type {};
-
-template <typename R>
-bool IsSkipped(const R& run) {
-  if constexpr (HasErrorOccurred<R>::value) {
-    return run.error_occurred;
-  } else {
-    return static_cast<bool>(run.skipped);
-  }
-}
-
-// Up to 1.9.1 `memory_result` points to the result (or is null); from 1.9.2
-// it holds the result, present when its `memory_iterations` is non-zero.
-// (Unused from 1.9.2 on, hence [[maybe_unused]].)
-[[maybe_unused]] inline const Result* MemoryResultOf(const Result* result) {
-  return result;
-}
-template <typename R>
-const R* MemoryResultOf(const R& result) {
-  return result.memory_iterations > 0 ? &result : nullptr;
-}
-
-// Leaves `run` without a memory result, so that no reporter prints native
-// memory fields for it: null up to 1.9.1, zero `memory_iterations` from 1.9.2
-// (the JSON reporter's test for a result).
-template <typename RunT>
-void ClearMemoryResult(RunT* run) {
-  if constexpr (std::is_pointer_v<decltype(run->memory_result)>) {
-    run->memory_result = nullptr;
-  } else {
-    run->memory_result.memory_iterations = 0;
-  }
-}
 
 // The fields of `result` that measurements.h records.
 template <typename R>
@@ -79,32 +43,6 @@ internal::ResultFields FieldsOf(const R& result) {
   fields.total_allocated_bytes = result.total_allocated_bytes;
   fields.net_heap_growth = result.net_heap_growth;
   return fields;
-}
-
-// Google Benchmark before 1.9.2 keeps each repetition's memory result in a
-// vector that it grows while earlier rows still point into it, so every row
-// but the last of a batch points to freed memory. The vector holds one result
-// per repetition, in order, and the last row's pointer is still valid: each
-// row's result lies `last.repetition_index - row.repetition_index` elements
-// before it. Rows whose result cannot be located lose it, rather than show
-// what freed memory holds.
-template <typename RunT>
-void RepairMemoryResults(std::vector<RunT>& runs) {
-  if constexpr (std::is_pointer_v<decltype(std::declval<RunT&>().memory_result)>) {
-    if (runs.size() < 2) return;
-    const RunT& last = runs.back();
-    for (RunT& run : runs) {
-      if (&run == &last || run.memory_result == nullptr) continue;
-      if (last.memory_result == nullptr ||
-          run.run_type != RunT::RT_Iteration ||
-          run.repetition_index > last.repetition_index) {
-        run.memory_result = nullptr;
-        continue;
-      }
-      run.memory_result = last.memory_result - (last.repetition_index -
-                                                run.repetition_index);
-    }
-  }
 }
 
 // The columns of a measurement, or nothing if its loop was skipped or did not

@@ -11,7 +11,7 @@ ALLOC_COUNTER_COPTS = [
     "-Werror",
 ]
 
-# The loop-window hooks (loop_window.cc): GNU ld redirects calls of these
+# The loop-event wrappers (state_wrappers.cc): GNU ld redirects calls of these
 # out-of-line members of benchmark::State to alloc_counter's wrappers.
 ALLOC_COUNTER_LINKOPTS = [
     "-Wl,--wrap=_ZN9benchmark5State16StartKeepRunningEv",

@@ -4,36 +4,28 @@
 // The `benchmark::MemoryManager` that alloc_counter registers with Google
 // Benchmark at static initialisation. Google Benchmark calls `Start()` before
 // its memory run of each benchmark and `Stop()` after it; the window between
-// them is narrowed to the loop body by loop_window.cc. Each memory run also
+// them is narrowed to the loop body by state_wrappers.cc. Each memory run also
 // leaves its measurement for the column reporter (measurements.h).
 //
-// Google Benchmark's API changed shape across versions:
-//   - up to 1.7.x the runner calls `Stop(Result*)`, and `Stop(Result&)` is a
-//     non-pure forwarder to it;
-//   - from 1.8 only `Stop(Result&)` exists (pure virtual).
-// There is no version macro, so the pointer form is overridden only where the
-// type has it, detected by SFINAE.
+// Google Benchmark's MemoryManager changed shape in 1.8 (benchmark_compat.h):
+// the pointer form of `Stop()` is overridden only where the type has it.
+//
+// This is the one place where the end of the memory run's window touches the
+// timed runs: what the window counted is not part of the next timed run.
 
 #include <type_traits>
 #include <utility>
 
-#include "alloc_counter/counters.h"
+#include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurements.h"
+#include "alloc_counter/thread_counters.h"
+#include "alloc_counter/timed_run.h"
+#include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
 namespace internal {
 namespace {
-
-// Naming the deprecated pointer form is the point of this trait.
-BENCHMARK_DISABLE_DEPRECATED_WARNING
-template <typename MM, typename = void>
-struct HasPointerStop : std::false_type {};
-template <typename MM>
-struct HasPointerStop<MM, std::void_t<decltype(std::declval<MM&>().Stop(
-                              std::declval<typename MM::Result*>()))>>
-    : std::true_type {};
-BENCHMARK_RESTORE_DEPRECATED_WARNING
 
 // What a memory run measured. The peak and net growth of live bytes always
 // come from the memory run's loop. The counts come from it too, over the
@@ -65,6 +57,7 @@ Measurement Measure(const Totals& window, const LoopEnd& loop) {
 // column reporter.
 void EndMemoryRun(benchmark::MemoryManager::Result& result) {
   const Totals window = EndMeasurement();
+  ResetTimedBase();
   const Measurement m = Measure(window, WindowLoopEnd());
   result.num_allocs = m.result.num_allocs;
   result.total_allocated_bytes = m.result.total_allocated_bytes;

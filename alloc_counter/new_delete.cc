@@ -13,7 +13,8 @@
 // Cost when nothing is being counted (the timed runs, by default): one
 // relaxed load of `g_hook_state` and one branch predicted not taken, on top of
 // the C allocator call. When something is counted, the out-of-line
-// `RecordAllocation()` / `RecordDeallocation()` (counters.cc) do the rest.
+// `RecordAllocation()` / `RecordDeallocation()` (thread_counters.cc) do the
+// rest.
 //
 // Nothing here allocates through `operator new` or writes through iostreams.
 
@@ -25,7 +26,8 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
-#include "alloc_counter/counters.h"
+#include "alloc_counter/hook_state.h"
+#include "alloc_counter/thread_counters.h"
 
 namespace {
 

@@ -45,7 +45,7 @@
 
 #include <cstdint>
 
-#include "alloc_counter/counters.h"
+#include "alloc_counter/scope_internal.h"
 
 namespace alloc_counter {
 

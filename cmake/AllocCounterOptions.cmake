@@ -5,7 +5,7 @@
 #                           of our own targets (PRIVATE: never passed on to a
 #                           user's code).
 #   ALLOC_COUNTER_LINKOPTS  the GNU ld --wrap options of the loop window. Link
-#                           options of //alloc_counter:loop_window_internal,
+#                           options of //alloc_counter:state_wrappers_internal,
 #                           passed on (INTERFACE) to every binary linking it.
 #
 # copts.bzl must keep each list a plain `NAME = [ "string", ... ]` of string

@@ -28,7 +28,8 @@
 #include <thread>
 #include <vector>
 
-#include "alloc_counter/counters.h"
+#include "alloc_counter/thread_counters.h"
+#include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
 #include "gtest/gtest.h"
 

@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "alloc_counter/counters.h"
+#include "alloc_counter/thread_counters.h"
 #include "tests/reliability/allocator.h"
 #include "tests/reliability/window.h"
 

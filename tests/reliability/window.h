@@ -20,7 +20,7 @@
 #include <new>
 #include <thread>
 
-#include "alloc_counter/counters.h"
+#include "alloc_counter/window.h"
 
 namespace reliability {
 

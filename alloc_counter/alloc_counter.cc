@@ -12,8 +12,9 @@
 
 #include "alloc_counter/alloc_counter.h"
 #include "alloc_counter/column_reporter.h"
-#include "alloc_counter/counters.h"
 #include "alloc_counter/flags.h"
+#include "alloc_counter/timed_run.h"
+#include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
 
 namespace benchmark {

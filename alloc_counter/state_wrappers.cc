@@ -20,39 +20,78 @@
 // `__wrap_SYMBOL`, and `__real_SYMBOL` reaches the original. Each wrapper
 // below keeps Google Benchmark's own code outside the loop: the loop starts
 // after StartKeepRunning returns and ends before FinishKeepRunning begins.
-// The events go to counters.cc, which counts them in the memory run (or, in
-// timed mode, in the timed runs) and ignores them otherwise.
+// The router below sends the events to the memory run's window (window.h)
+// or, in timed mode, to the timed loops (timed_run.h), and ignores them
+// otherwise.
 //
 // The mangled names are those of the Itanium C++ ABI; a member function
 // taking no argument is called with `this` as its one parameter.
 
 #include <cstdint>
-#include <type_traits>
-#include <utility>
 
-#include "alloc_counter/counters.h"
+#include "alloc_counter/benchmark_compat.h"
+#include "alloc_counter/timed_run.h"
+#include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
 
+namespace alloc_counter {
+namespace internal {
 namespace {
 
-// Whether the benchmark skipped its loop: `skipped()` from Google Benchmark
-// 1.8 (an error or `SkipWithMessage()`), `error_occurred()` before.
-template <typename S, typename = void>
-struct HasSkipped : std::false_type {};
-template <typename S>
-struct HasSkipped<S, std::void_t<decltype(std::declval<const S&>().skipped())>>
-    : std::true_type {};
+// The loop-event router: each event goes to the benchmark window while it is
+// armed (the memory run), otherwise to the timed loops when timed mode is on,
+// otherwise nowhere. A loop's end comes in two steps: OnLoopExit() as its
+// body ends, before Google Benchmark's own code runs, and OnLoopEnd() once
+// Google Benchmark has settled the iterations.
+
+void OnLoopStart() {
+  if (WindowArmed()) {
+    EnterLoop();
+  } else if (TimedModeEnabled()) {
+    TimedLoopStarted();
+  }
+}
+
+void OnLoopPause() {
+  if (WindowArmed()) {
+    PauseLoop();
+  } else if (TimedModeEnabled()) {
+    TimedLoopPaused();
+  }
+}
+
+void OnLoopResume() {
+  if (WindowArmed()) {
+    ResumeLoop();
+  } else if (TimedModeEnabled()) {
+    TimedLoopResumed();
+  }
+}
+
+void OnLoopExit() {
+  if (WindowArmed()) {
+    ExitLoop();
+  } else if (TimedModeEnabled()) {
+    TimedLoopPaused();
+  }
+}
 
 template <typename S>
-bool Skipped(const S& state) {
-  if constexpr (HasSkipped<S>::value) {
-    return state.skipped();
-  } else {
-    return state.error_occurred();
+void OnLoopEnd(const S& state) {
+  if (WindowArmed()) {
+    LoopEnd end;
+    end.iterations = static_cast<int64_t>(state.iterations());
+    end.skipped = Skipped(state);
+    SetWindowLoopEnd(end);
+  } else if (TimedModeEnabled()) {
+    TimedLoopFinished(static_cast<int64_t>(state.iterations()),
+                      state.threads());
   }
 }
 
 }  // namespace
+}  // namespace internal
+}  // namespace alloc_counter
 
 extern "C" {
 
@@ -74,10 +113,7 @@ void __wrap__ZN9benchmark5State16StartKeepRunningEv(benchmark::State* state) {
 void __wrap__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state) {
   alloc_counter::internal::OnLoopExit();
   __real__ZN9benchmark5State17FinishKeepRunningEv(state);
-  alloc_counter::internal::LoopEnd end;
-  end.iterations = static_cast<int64_t>(state->iterations());
-  end.skipped = Skipped(*state);
-  alloc_counter::internal::OnLoopEnd(end, state->threads());
+  alloc_counter::internal::OnLoopEnd(*state);
 }
 
 // benchmark::State::PauseTiming()
