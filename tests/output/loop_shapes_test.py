@@ -53,7 +53,10 @@ EXPECTED = {
     "BM_ThreadRange/threads:4": (1, 16, 16),
     "BM_BatchThreads/threads:2": (1, 32, 32),
     "BM_WarmUp": (1, 16, 16),
+    "BM_AfterSkipWithError/iterations:100": (1, 16, 16),
 }
+# Fails in every run: an error row, no columns.
+ERROR_ROWS = ["BM_SkipWithErrorThenBreak"]
 # Google Benchmark 1.8+ names the warm-up time in the row's name.
 WARM_UP = re.compile(r"^BM_WarmUp(/min_warmup_time:[0-9.]+)?$")
 
@@ -140,9 +143,11 @@ class LoopShapesTest(unittest.TestCase):
             with self.subTest(mode=mode):
                 rows = console_rows(run(f"--alloc_counter_mode={mode}",
                                         "--benchmark_filter=-BM_Repetitions"))
-                self.assertEqual(sorted(rows), sorted(EXPECTED))
+                self.assertEqual(sorted(rows), sorted([*EXPECTED, *ERROR_ROWS]))
                 for name, expected in EXPECTED.items():
                     self.assertEqual(rows[name], [expected], name)
+                for name in ERROR_ROWS:
+                    self.assertEqual(rows[name], [(None, None, None)], name)
 
     def test_json_columns_and_native_field_of_every_loop_shape(self):
         for mode in MODES:
