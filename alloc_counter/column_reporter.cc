@@ -134,13 +134,15 @@ void RemoveColumns(Run* run) {
   run->counters.erase(kPeakColumn);
 }
 
-// Applies the aggregate's statistic (mean, median, stddev, cv or a user's) to
-// each column of the repetitions. Returns false if the statistic is unknown
-// or undefined (cv of all-zero columns).
-bool AggregateOf(const Run& aggregate, const std::vector<ColumnValues>& reps,
-                 ColumnValues* out) {
-  if (aggregate.statistics == nullptr) return false;
-  for (const auto& stat : *aggregate.statistics) {
+// Applies the aggregate's statistic, one of `statistics` (mean, median,
+// stddev, cv or a user's), to each column of the repetitions. Returns false
+// if the statistic is unknown or undefined (cv of all-zero columns).
+// `aggregate.statistics` is not read: Google Benchmark's ComputeStats()
+// leaves it uninitialised.
+bool AggregateOf(const Run& aggregate, const AggregateStatistics* statistics,
+                 const std::vector<ColumnValues>& reps, ColumnValues* out) {
+  if (statistics == nullptr) return false;
+  for (const auto& stat : *statistics) {
     if (stat.name_ != aggregate.aggregate_name) continue;
     std::vector<double> allocs, bytes, peak;
     for (const ColumnValues& v : reps) {
@@ -167,6 +169,17 @@ void ColumnHistory::Record(const std::string& run_name,
       static_cast<size_t>(repetition_index < 0 ? 0 : repetition_index);
   if (reps.size() <= index) reps.resize(index + 1);
   reps[index] = values;
+}
+
+void ColumnHistory::RecordStatistics(const std::string& run_name,
+                                     const AggregateStatistics* statistics) {
+  statistics_[run_name] = statistics;
+}
+
+const AggregateStatistics* ColumnHistory::FindStatistics(
+    const std::string& run_name) const {
+  const auto it = statistics_.find(run_name);
+  return it == statistics_.end() ? nullptr : it->second;
 }
 
 bool ColumnHistory::Find(const std::string& run_name, int64_t repetitions,
@@ -217,12 +230,14 @@ void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
       // Google Benchmark's own field agrees with the column.
       row.allocs_per_iter = values.allocs_per_iter;
       history_->Record(row.run_name.str(), row.repetition_index, values);
+      history_->RecordStatistics(row.run_name.str(), row.statistics);
       AddColumns(values, &row.counters);
     } else {
       std::vector<ColumnValues> reps;
       ColumnValues values;
       if (history_->Find(row.run_name.str(), row.repetitions, &reps) &&
-          AggregateOf(row, reps, &values)) {
+          AggregateOf(row, history_->FindStatistics(row.run_name.str()), reps,
+                      &values)) {
         AddColumns(values, &row.counters);
       }
     }

@@ -46,8 +46,13 @@ struct ColumnValues {
   double peak_bytes = 0;
 };
 
-// Column values of the repetitions of each benchmark, by run name. One
-// history may be shared by a display and a file reporter.
+// The statistics (mean, median, stddev, cv and a user's) Google Benchmark
+// computes the aggregates of a benchmark with.
+using AggregateStatistics = std::vector<benchmark::internal::Statistics>;
+
+// Column values of the repetitions of each benchmark, by run name, and the
+// statistics of their aggregates. One history may be shared by a display and
+// a file reporter.
 class ColumnHistory {
  public:
   void Record(const std::string& run_name, int64_t repetition_index,
@@ -57,8 +62,18 @@ class ColumnHistory {
   bool Find(const std::string& run_name, int64_t repetitions,
             std::vector<ColumnValues>* out) const;
 
+  // Records the statistics of `run_name`'s aggregates, from a repetition's
+  // row: Google Benchmark reports the aggregates in a later batch, and
+  // leaves `statistics` of an aggregate row uninitialised. `statistics` is
+  // Google Benchmark's own and stays valid while the benchmarks run.
+  void RecordStatistics(const std::string& run_name,
+                        const AggregateStatistics* statistics);
+  // The statistics recorded for `run_name`, or null.
+  const AggregateStatistics* FindStatistics(const std::string& run_name) const;
+
  private:
   std::map<std::string, std::vector<std::optional<ColumnValues>>> values_;
+  std::map<std::string, const AggregateStatistics*> statistics_;
 };
 
 class ColumnReporter : public benchmark::BenchmarkReporter {
