@@ -19,9 +19,9 @@ import sys
 import tempfile
 import unittest
 
-BINARY = None  # Set from the command line in __main__.
+from tests import benchmark_version
 
-FAST = ["--benchmark_min_time=0.01", "--benchmark_color=false"]
+BINARY = None  # Set from the command line in __main__.
 MODES = ("memory_run", "timed")
 COLUMNS = ("allocs/iter", "bytes/iter", "peak_bytes")
 
@@ -75,7 +75,9 @@ AGGREGATES = {
 
 
 def run(*args):
-    proc = subprocess.run([BINARY, *FAST, *args], capture_output=True,
+    fast = [benchmark_version.min_time_flag(BINARY, 0.01),
+            "--benchmark_color=false"]
+    proc = subprocess.run([BINARY, *fast, *args], capture_output=True,
                           text=True, check=False)
     if proc.returncode != 0:
         raise AssertionError(
