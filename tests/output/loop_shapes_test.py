@@ -86,6 +86,20 @@ def run(*args):
     return proc.stdout
 
 
+def run_with_file(mode, name, flags):
+    """Runs the benchmark `name` in `mode` with `flags` and a JSON file
+    reporter; returns the console rows and the file's rows."""
+    pattern = re.escape(name.split("/")[0])
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.json")
+        stdout = run(f"--alloc_counter_mode={mode}",
+                     f"--benchmark_filter={pattern}",
+                     f"--benchmark_out={out}", "--benchmark_out_format=json",
+                     *flags)
+        with open(out) as f:
+            return console_rows(stdout), json_rows(f.read())
+
+
 def canonical(name):
     return "BM_WarmUp" if WARM_UP.match(name) else name
 
@@ -203,16 +217,7 @@ class LoopShapesTest(unittest.TestCase):
                     (REPORT_AGGREGATES, []),
                     (FULL, ["--benchmark_report_aggregates_only=true"])):
                 with self.subTest(mode=mode, name=name):
-                    pattern = re.escape(name.split("/")[0])
-                    with tempfile.TemporaryDirectory() as tmp:
-                        out = os.path.join(tmp, "out.json")
-                        stdout = run(f"--alloc_counter_mode={mode}",
-                                     f"--benchmark_filter={pattern}",
-                                     f"--benchmark_out={out}",
-                                     "--benchmark_out_format=json", *flags)
-                        with open(out) as f:
-                            file_rows = json_rows(f.read())
-                    console = console_rows(stdout)
+                    console, file_rows = run_with_file(mode, name, flags)
                     self.assertNotIn(name, console)
                     self.assertAggregates(console, name, lambda v: v)
                     self.assertNotIn(name, file_rows)
@@ -225,16 +230,7 @@ class LoopShapesTest(unittest.TestCase):
                     (DISPLAY_AGGREGATES, []),
                     (FULL, ["--benchmark_display_aggregates_only=true"])):
                 with self.subTest(mode=mode, name=name):
-                    pattern = re.escape(name.split("/")[0])
-                    with tempfile.TemporaryDirectory() as tmp:
-                        out = os.path.join(tmp, "out.json")
-                        stdout = run(f"--alloc_counter_mode={mode}",
-                                     f"--benchmark_filter={pattern}",
-                                     f"--benchmark_out={out}",
-                                     "--benchmark_out_format=json", *flags)
-                        with open(out) as f:
-                            file_rows = json_rows(f.read())
-                    console = console_rows(stdout)
+                    console, file_rows = run_with_file(mode, name, flags)
                     self.assertNotIn(name, console)
                     self.assertAggregates(console, name, lambda v: v)
                     self.assertEqual(
