@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "benchmark/benchmark.h"
@@ -36,7 +38,12 @@ void OneBlock(std::size_t size) { Free(Allocate(size), size); }
 // With LOOP_SHAPES_ITERATIONS=N in the environment, every benchmark applying
 // this runs exactly N iterations (heaptrack_test.py compares two values of
 // N). N must be a multiple of every batch size below (800 is).
-void FixedIterations(benchmark::internal::Benchmark* b) {
+// The class RegisterBenchmark() returns: benchmark::internal::Benchmark up to
+// 1.9.4, benchmark::Benchmark (with the old name deprecated) from 1.9.5.
+using Benchmark = std::remove_pointer_t<decltype(benchmark::RegisterBenchmark(
+    std::declval<const char*>(), std::declval<void (*)(State&)>()))>;
+
+void FixedIterations(Benchmark* b) {
   if (const char* n = std::getenv("LOOP_SHAPES_ITERATIONS")) {
     b->Iterations(std::atoll(n));
   }
