@@ -8,6 +8,8 @@ c_alloc_benchmarks, in JSON and on the console.
   and glibc's strdup, strndup and asprintf give the exact figures of
   EXPECTED (the only difference between allocators: mimalloc's
   realloc(p, 0) returns a new block instead of null).
+- In --alloc_counter_mode=timed, C calls are not counted in the timed
+  runs; peak_bytes (from the memory run) includes them.
 - Linked without :malloc, only operator new counts.
 - heaptrack's count of allocation calls agrees with allocs/iter on the
   mixed operator new + malloc + strdup loop (and on every benchmark of the
@@ -135,6 +137,21 @@ class ColumnsTest(unittest.TestCase):
                          r"allocs/iter=1 bytes/iter=13 peak_bytes=13$")
         self.assertRegex(console, r"(?m)^BM_NewAndMalloc/iterations:100 .* "
                          r"allocs/iter=3 bytes/iter=103 peak_bytes=103$")
+
+    def test_timed_mode_counts_operator_new_only_and_the_peak_all(self):
+        # README, "Counting the C allocator": in the timed runs C calls are
+        # not counted; peak_bytes comes from the memory run, which counts
+        # them.
+        binary = BINARIES["glibc"]
+        if sanitizer_runtime(binary):
+            self.skipTest("//alloc_counter:malloc counts nothing under a "
+                          "sanitizer (README)")
+        rows = run_json(binary, ["--alloc_counter_mode=timed",
+                                 "--benchmark_filter=^BM_(Strdup|NewAndMalloc)/"])
+        self.assertEqual(tuple(rows["BM_Strdup"][f] for f in FIELDS),
+                         (0, 0, 13))
+        self.assertEqual(tuple(rows["BM_NewAndMalloc"][f] for f in FIELDS),
+                         (1, 40, 103))
 
     def test_without_the_target_only_operator_new_counts(self):
         rows = run_json(BINARIES["without_malloc"])
