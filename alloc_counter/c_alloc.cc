@@ -6,7 +6,7 @@
 // `memalign`, `valloc`, `pvalloc` and `malloc_usable_size`, defined in the
 // executable, so that they come first in symbol resolution: the program's
 // own calls, and those of every shared library (glibc's `strdup`,
-// `asprintf`, `getline`, ... call `malloc` through the PLT), arrive here.
+// `asprintf`, `qsort`, ... call `malloc` through the PLT), arrive here.
 // Each forwards to the real allocator and, while something is counted,
 // records what it did with the calls operator new uses (thread_counters.h).
 //
@@ -33,8 +33,10 @@
 // Cost when nothing is counted: the relaxed load of the hook state with one
 // branch predicted not taken, the load of the real function's pointer and an
 // indirect tail call; `free` and `realloc` also test whether the block is a
-// bootstrap block (a subtraction and a compare). docs/performance.md has the
-// measured figure.
+// bootstrap block (a subtraction and a compare). Instruction budget
+// (x86-64, g++ -O2): 4 for `malloc`, 8 for `free`, where the PLT jump they
+// replace was 1 each; callgrind measures 13 more per malloc + free pair
+// (docs/performance.md).
 //
 // What is counted is stated in the README ("Counting the C allocator"):
 // each successful call that returns new memory counts one allocation of the
