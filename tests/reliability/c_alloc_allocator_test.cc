@@ -45,7 +45,7 @@ namespace {
 
 // Allocated by a static initialiser, before main (and perhaps before the
 // real allocator was looked up): must be usable and freeable.
-char* const g_before_main = strdup("allocated before main");
+char* g_before_main = strdup("allocated before main");
 
 // Calls through volatile pointers, so that the compiler keeps every call.
 void* (*volatile g_malloc)(size_t) = &malloc;
@@ -119,9 +119,16 @@ TEST(CAllocator, EveryFunctionReturnsABlockOfTheAllocator) {
   ExpectBlockOfTheAllocator("valloc", valloc(100), page);
   ExpectBlockOfTheAllocator("pvalloc", pvalloc(100), page);
   ExpectBlockOfTheAllocator("strdup", strdup("abc"), 8);
-  char* before_main = g_before_main;
-  ASSERT_NE(before_main, nullptr);
-  EXPECT_STREQ(before_main, "allocated before main");
+}
+
+TEST(CAllocator, ABlockAllocatedBeforeMainIsUsableAndFreeable) {
+  ASSERT_NE(g_before_main, nullptr);
+  EXPECT_STREQ(g_before_main, "allocated before main");
+  g_escape = g_before_main = static_cast<char*>(g_realloc(g_before_main, 100));
+  ASSERT_NE(g_before_main, nullptr);
+  EXPECT_STREQ(g_before_main, "allocated before main");
+  g_free(g_before_main);
+  g_before_main = nullptr;
 }
 
 // -----------------------------------------------------------------------------
