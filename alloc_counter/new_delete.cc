@@ -26,14 +26,18 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "alloc_counter/backend_guard.h"
 #include "alloc_counter/hook_state.h"
 #include "alloc_counter/thread_counters.h"
 
 namespace {
 
+using alloc_counter::internal::EnterBackend;
 using alloc_counter::internal::HookState;
+using alloc_counter::internal::LeaveBackend;
 using alloc_counter::internal::OnlyTimedLoops;
 using alloc_counter::internal::kUnknownSize;
+using alloc_counter::internal::tls_in_backend;
 
 // The alignment argument of the forms without `std::align_val_t`: plain
 // `malloc`, whose alignment libstdc++'s own operator new relies on too.
@@ -57,7 +61,11 @@ ABSL_ATTRIBUTE_NOINLINE void* AllocateSlow(std::size_t size,
                                            std::size_t alignment,
                                            bool nothrow) {
   for (;;) {
+    // The retry's malloc is this operator new's, not a C call to count again
+    // (//alloc_counter:malloc); the new_handler below is the program's.
+    const bool nested = EnterBackend();
     void* p = Backend(size, alignment);
+    LeaveBackend(nested);
     if (p != nullptr) return p;
     std::new_handler handler = std::get_new_handler();
     if (handler == nullptr) {
@@ -74,27 +82,6 @@ ABSL_ATTRIBUTE_NOINLINE void* AllocateSlow(std::size_t size,
       handler();
     }
   }
-}
-
-// True while the calling thread is inside the C allocator on behalf of a
-// counted operator new or delete. An operator new or delete that the
-// allocator itself calls from there (a profiler such as heaptrack, preloaded
-// under malloc, does) is not the program's and is not counted.
-ABSL_CONST_INIT thread_local bool tls_in_backend
-    __attribute__((tls_model("initial-exec"))) = false;
-
-// Sets tls_in_backend around a call into the C allocator. The compiler
-// assumes malloc and free read no program memory and would drop the store
-// before the call; the signal fences keep it.
-inline bool EnterBackend() {
-  const bool nested = tls_in_backend;
-  tls_in_backend = true;
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  return nested;
-}
-inline void LeaveBackend(bool nested) {
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  tls_in_backend = nested;
 }
 
 // The counting path of operator new, taken while something is counted.

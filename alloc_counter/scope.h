@@ -17,7 +17,8 @@
 //   // c.allocs, c.bytes, c.frees, c.freed_bytes, c.net_bytes, c.peak_bytes
 //
 // What is counted: successful calls of every form of global `operator new`
-// and `operator delete` (not `malloc`). A failed allocation is not counted.
+// and `operator delete` (not `malloc`, unless `//alloc_counter:malloc` is
+// linked too). A failed allocation is not counted.
 // Bytes are the sizes requested, on both sides: an unsized delete releases
 // the bytes its `operator new` requested.
 //

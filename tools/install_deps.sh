@@ -9,6 +9,8 @@
 set -euo pipefail
 
 packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev python3)
+# zlib, for the demo benchmark of C APIs (benchmarks/c_api_benchmark.cc).
+packages+=(zlib1g-dev)
 # The reliability tests (tests/reliability, docs/reliability.md): the
 # allocators linked under alloc_counter, and heaptrack for the independent
 # count of allocation calls.

@@ -55,6 +55,15 @@ check_consumer() {  # check_consumer <build dir>
     echo "expected a row BM_OneNew100 ... allocs/iter=1 bytes/iter=100 peak_bytes=100" >&2
     return 1
   fi
+  # alloc_counter::malloc: one strdup of 11 characters per iteration.
+  "$bin/consumer_malloc_benchmark" --benchmark_min_time=0.01 --benchmark_color=false \
+    >"$tmp/console.txt" 2>"$tmp/stderr.txt" || { cat "$tmp/stderr.txt" >&2; return 1; }
+  cat "$tmp/console.txt"
+  if ! grep -Eq '^BM_OneStrdup12 .* allocs/iter=1 bytes/iter=12 peak_bytes=12$' \
+      "$tmp/console.txt"; then
+    echo "expected a row BM_OneStrdup12 ... allocs/iter=1 bytes/iter=12 peak_bytes=12" >&2
+    return 1
+  fi
   # alloc_counter::alloc_counter with benchmark_main: the MemoryManager is
   # registered (Google Benchmark's native JSON fields), no columns.
   "$bin/consumer_native_fields" --benchmark_min_time=0.01 --benchmark_format=json \

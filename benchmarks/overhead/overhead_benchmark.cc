@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Allocation-heavy microbenchmarks that measure what alloc_counter's
-// operator new/delete hooks cost. This one source is built three ways
+// operator new/delete hooks cost. This one source is built four ways
 // (benchmarks/overhead/BUILD.bazel):
 //
 //   overhead_plain          plain Google Benchmark (benchmark_main), the
@@ -12,6 +12,9 @@
 //                           extra memory run counts); run with
 //                           --alloc_counter_mode=timed, every allocation of
 //                           the timed runs is counted;
+//   overhead_alloc_counter_malloc
+//                           the same with //alloc_counter:malloc, whose
+//                           malloc and free then sit under operator new;
 //   overhead_naive_atomic   a naive replacement of operator new/delete that
 //                           adds to global std::atomic counters on every
 //                           call (naive_atomic_new_delete.cc), for comparison.

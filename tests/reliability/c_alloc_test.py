@@ -1,0 +1,225 @@
+# Copyright 2026 The alloc_counter Authors.
+# SPDX-License-Identifier: Apache-2.0
+"""The C allocator counted (//alloc_counter:malloc), read where a user reads
+it: the allocs/iter, bytes/iter and peak_bytes columns of
+c_alloc_benchmarks, in JSON and on the console.
+
+- Over glibc, jemalloc, tcmalloc and mimalloc, every C allocation function
+  and glibc's strdup, strndup and asprintf give the exact figures of
+  EXPECTED (the only difference between allocators: mimalloc's
+  realloc(p, 0) returns a new block instead of null).
+- In --alloc_counter_mode=timed, C calls are not counted in the timed
+  runs; peak_bytes (from the memory run) includes them.
+- Linked without :malloc, only operator new counts.
+- heaptrack's count of allocation calls agrees with allocs/iter on the
+  mixed operator new + malloc + strdup loop (and on every benchmark of the
+  glibc binary), as in heaptrack_test.py: two runs with N1 and N2 fixed
+  iterations, whose difference is the calls of N2 - N1 iterations.
+
+Arguments: the c_alloc_benchmarks binaries for glibc, jemalloc, tcmalloc and
+mimalloc, then the one without :malloc.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ALLOCATORS = ("glibc", "jemalloc", "tcmalloc", "mimalloc")
+BINARIES = {}  # allocator (or "without_malloc") -> path, from the command line
+
+# benchmark -> (allocs/iter, bytes/iter, peak_bytes) with :malloc linked.
+EXPECTED = {
+    "BM_Malloc": (1, 100, 100),
+    "BM_MallocZero": (1, 0, 0),
+    "BM_Calloc": (1, 120, 120),
+    # A realloc counts the free of the old block, then the allocation of the
+    # new one, whether it moved or not.
+    "BM_ReallocGrow": (2, 16 + 4096, 4096),
+    "BM_ReallocShrink": (2, 4096 + 16, 4096),
+    "BM_ReallocInPlace": (2, 100 + 101, 101),
+    "BM_ReallocNull": (1, 64, 64),
+    "BM_ReallocZero": (1, 64, 64),
+    "BM_Reallocarray": (2, 80 + 160, 160),
+    "BM_ReallocarrayOverflow": (0, 0, 0),
+    "BM_FreeNull": (0, 0, 0),
+    "BM_PosixMemalign": (1, 100, 100),
+    "BM_AlignedAlloc": (1, 128, 128),
+    "BM_Memalign": (1, 100, 100),
+    "BM_Valloc": (1, 100, 100),
+    "BM_Pvalloc": (1, 100, 100),
+    "BM_MallocFails": (0, 0, 0),
+    "BM_Strdup": (1, 13, 13),
+    "BM_Strndup": (1, 6, 6),
+    # malloc(100) for the buffer, malloc(16) for "42-hello, world", then the
+    # buffer is freed.
+    "BM_Asprintf": (2, 116, 116),
+    # new int[10], malloc(50), strdup: 40 + 50 + 13 bytes.
+    "BM_NewAndMalloc": (3, 103, 103),
+}
+
+# mimalloc's realloc(p, 0) returns a new block of 0 bytes.
+EXPECTED_BY_ALLOCATOR = {
+    "mimalloc": {"BM_ReallocZero": (2, 64, 64)},
+}
+
+# Without :malloc: operator new only.
+EXPECTED_WITHOUT_MALLOC = dict(
+    {name: (0, 0, 0) for name in EXPECTED},
+    BM_NewAndMalloc=(1, 40, 40))
+
+FIELDS = ("allocs/iter", "bytes/iter", "peak_bytes")
+TIMEOUT = 120
+N1 = 100
+N2 = 1100
+CALLS = re.compile(r"^calls to allocation functions: (\d+)", re.MULTILINE)
+
+
+def base_name(row):
+    return row["name"].split("/")[0]
+
+
+def run_json(binary, extra_args=(), env=None):
+    with tempfile.TemporaryDirectory(
+            dir=os.environ.get("TEST_TMPDIR")) as tmp:
+        out = os.path.join(tmp, "out.json")
+        subprocess.run([binary, f"--benchmark_out={out}",
+                        "--benchmark_out_format=json", *extra_args],
+                       capture_output=True, text=True, check=True,
+                       timeout=TIMEOUT, env=env)
+        with open(out) as f:
+            return {base_name(b): b for b in json.load(f)["benchmarks"]}
+
+
+def sanitizer_runtime(binary):
+    ldd = subprocess.run(["ldd", binary], capture_output=True, text=True,
+                         check=False, timeout=TIMEOUT).stdout
+    for runtime in ("libasan", "libtsan"):
+        if runtime in ldd:
+            return runtime
+    return None
+
+
+class ColumnsTest(unittest.TestCase):
+
+    def test_every_function_counts_exactly_over_every_allocator(self):
+        for allocator in ALLOCATORS:
+            binary = BINARIES[allocator]
+            if sanitizer_runtime(binary):
+                self.skipTest("//alloc_counter:malloc counts nothing under "
+                              "a sanitizer (README)")
+            rows = run_json(binary)
+            expected = dict(EXPECTED,
+                            **EXPECTED_BY_ALLOCATOR.get(allocator, {}))
+            self.assertEqual(sorted(rows), sorted(expected))
+            for name, want in expected.items():
+                with self.subTest(allocator=allocator, benchmark=name):
+                    got = tuple(rows[name][f] for f in FIELDS)
+                    self.assertEqual(got, want)
+                    # The native field agrees with the column.
+                    self.assertEqual(rows[name]["allocs_per_iter"], want[0])
+
+    def test_console_rows_show_the_c_calls(self):
+        binary = BINARIES["glibc"]
+        if sanitizer_runtime(binary):
+            self.skipTest("//alloc_counter:malloc counts nothing under a "
+                          "sanitizer (README)")
+        console = subprocess.run(
+            [binary, "--benchmark_filter=^BM_(Strdup|NewAndMalloc)/",
+             "--benchmark_color=false"],
+            capture_output=True, text=True, check=True,
+            timeout=TIMEOUT).stdout
+        self.assertRegex(console, r"(?m)^BM_Strdup/iterations:100 .* "
+                         r"allocs/iter=1 bytes/iter=13 peak_bytes=13$")
+        self.assertRegex(console, r"(?m)^BM_NewAndMalloc/iterations:100 .* "
+                         r"allocs/iter=3 bytes/iter=103 peak_bytes=103$")
+
+    def test_timed_mode_counts_operator_new_only_and_the_peak_all(self):
+        # README, "Counting the C allocator": in the timed runs C calls are
+        # not counted; peak_bytes comes from the memory run, which counts
+        # them.
+        binary = BINARIES["glibc"]
+        if sanitizer_runtime(binary):
+            self.skipTest("//alloc_counter:malloc counts nothing under a "
+                          "sanitizer (README)")
+        rows = run_json(binary, ["--alloc_counter_mode=timed",
+                                 "--benchmark_filter=^BM_(Strdup|NewAndMalloc)/"])
+        self.assertEqual(tuple(rows["BM_Strdup"][f] for f in FIELDS),
+                         (0, 0, 13))
+        self.assertEqual(tuple(rows["BM_NewAndMalloc"][f] for f in FIELDS),
+                         (1, 40, 103))
+
+    def test_without_the_target_only_operator_new_counts(self):
+        rows = run_json(BINARIES["without_malloc"])
+        for name, want in EXPECTED_WITHOUT_MALLOC.items():
+            with self.subTest(benchmark=name):
+                self.assertEqual(tuple(rows[name][f] for f in FIELDS), want)
+
+
+class HeaptrackTest(unittest.TestCase):
+
+    def setUp(self):
+        missing = [t for t in ("heaptrack", "heaptrack_print")
+                   if shutil.which(t) is None]
+        if missing:
+            self.skipTest(f"heaptrack is not installed ({', '.join(missing)})")
+        if sanitizer_runtime(BINARIES["glibc"]):
+            self.skipTest("a sanitizer build cannot run under heaptrack")
+        self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+
+    def heaptrack_calls(self, benchmark, iterations):
+        """(heaptrack's allocation calls, alloc_counter's row) of one run."""
+        tag = f"{benchmark}.{iterations}"
+        out = os.path.join(self.dir, tag + ".json")
+        env = dict(os.environ, C_ALLOC_ITERATIONS=str(iterations))
+        proc = subprocess.run(
+            ["heaptrack", "-o", os.path.join(self.dir, tag),
+             BINARIES["glibc"], f"--benchmark_filter=^{benchmark}/",
+             f"--benchmark_out={out}", "--benchmark_out_format=json"],
+            capture_output=True, text=True, env=env, check=False,
+            timeout=TIMEOUT)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        (recorded,) = [os.path.join(self.dir, f) for f in os.listdir(self.dir)
+                       if f.startswith(tag + ".") and not f.endswith(".json")]
+        printed = subprocess.run(
+            ["heaptrack_print", "--file", recorded, "--print-peaks=0",
+             "--print-allocators=0", "--print-temporary=0"],
+            capture_output=True, text=True, check=True,
+            timeout=TIMEOUT).stdout
+        calls = CALLS.search(printed)
+        self.assertIsNotNone(calls, printed)
+        with open(out) as f:
+            (row,) = json.load(f)["benchmarks"]
+        return int(calls.group(1)), row
+
+    def test_allocs_per_iter_equals_heaptracks_count(self):
+        figures = []
+        for benchmark in EXPECTED:
+            with self.subTest(benchmark=benchmark):
+                calls1, row1 = self.heaptrack_calls(benchmark, N1)
+                calls2, row2 = self.heaptrack_calls(benchmark, N2)
+                per_iteration, remainder = divmod(calls2 - calls1, N2 - N1)
+                self.assertEqual(remainder, 0, (calls1, calls2))
+                self.assertEqual(per_iteration, row1["allocs/iter"])
+                # And alloc_counter's figures are the same under heaptrack.
+                got = tuple(row1[f] for f in FIELDS)
+                self.assertEqual(got, EXPECTED[benchmark])
+                self.assertEqual(tuple(row2[f] for f in FIELDS), got)
+                figures.append((benchmark, calls1, calls2, per_iteration,
+                                row1["allocs/iter"]))
+        print(f"\n{'benchmark':24} {'calls N=' + str(N1):>13} "
+              f"{'calls N=' + str(N2):>13} {'heaptrack/iter':>15} "
+              f"{'allocs/iter':>12}")
+        for benchmark, calls1, calls2, per_iteration, allocs in figures:
+            print(f"{benchmark:24} {calls1:>13} {calls2:>13} "
+                  f"{per_iteration:>15} {allocs:>12g}")
+
+
+if __name__ == "__main__":
+    for allocator, path in zip(ALLOCATORS + ("without_malloc",), sys.argv[1:]):
+        BINARIES[allocator] = path
+    unittest.main(argv=sys.argv[:1], verbosity=2)
