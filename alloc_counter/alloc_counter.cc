@@ -13,6 +13,7 @@
 #include "alloc_counter/alloc_counter.h"
 #include "alloc_counter/column_reporter.h"
 #include "alloc_counter/flags.h"
+#include "alloc_counter/sites.h"
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
@@ -71,6 +72,7 @@ void Initialize(int* argc, char** argv) {
   }
   internal::SetCountPaused(TheFlags().count_paused);
   internal::SetTimedMode(TheFlags().timed);
+  internal::SetSiteOptions(TheFlags().sites, TheFlags().histogram);
   benchmark::Initialize(argc, argv, &PrintUsage);
 }
 
