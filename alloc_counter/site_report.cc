@@ -93,13 +93,27 @@ absl::string_view BaseName(absl::string_view path) {
   return slash == absl::string_view::npos ? path : path.substr(slash + 1);
 }
 
+// True for a frame of alloc_counter's hook: by name, or, where the library
+// was built with debug information (as under the sanitizers), by the file
+// of the hook's functions, which covers those inlined into operator new.
+bool IsHook(absl::string_view function, absl::string_view file) {
+  for (absl::string_view prefix :
+       {"alloc_counter::", "operator new",
+        "(anonymous namespace)::AllocateCounted(",
+        "(anonymous namespace)::AllocateSlow("}) {
+    if (absl::StartsWith(function, prefix)) return true;
+  }
+  for (absl::string_view suffix :
+       {"alloc_counter/new_delete.cc", "alloc_counter/thread_counters.cc",
+        "alloc_counter/sites.cc"}) {
+    if (absl::EndsWith(file, suffix)) return true;
+  }
+  return false;
+}
+
 Kind KindOf(absl::string_view mangled, absl::string_view function,
             absl::string_view file, absl::string_view module) {
-  if (absl::StartsWith(function, "alloc_counter::") ||
-      absl::StartsWith(function, "operator new") ||
-      absl::StartsWith(function, "(anonymous namespace)::AllocateCounted")) {
-    return Kind::kHook;
-  }
+  if (IsHook(function, file)) return Kind::kHook;
   const absl::string_view lib = BaseName(module);
   if (IsStdMangled(mangled) || absl::StrContains(file, "/include/c++/") ||
       absl::StartsWith(lib, "libstdc++")) {
