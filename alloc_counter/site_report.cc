@@ -70,14 +70,13 @@ bool IsStdMangled(absl::string_view m) {
   // A local entity (a lambda in a function) belongs to its function.
   absl::ConsumePrefix(&m, "Z");
   if (absl::ConsumePrefix(&m, "N")) {
-    while (!m.empty() && absl::string_view("rVKRO").find(m[0]) !=
-                             absl::string_view::npos) {
+    while (!m.empty() &&
+           absl::string_view("rVKRO").find(m[0]) != absl::string_view::npos) {
       m.remove_prefix(1);
     }
   }
-  for (absl::string_view prefix :
-       {"St", "Sa", "Sb", "Ss", "Si", "So", "Sd", "9__gnu_cxx",
-        "10__cxxabiv1"}) {
+  for (absl::string_view prefix : {"St", "Sa", "Sb", "Ss", "Si", "So", "Sd",
+                                   "9__gnu_cxx", "10__cxxabiv1"}) {
     if (absl::StartsWith(m, prefix)) return true;
   }
   return false;
@@ -97,10 +96,9 @@ absl::string_view BaseName(absl::string_view path) {
 // was built with debug information (as under the sanitizers), by the file
 // of the hook's functions, which covers those inlined into operator new.
 bool IsHook(absl::string_view function, absl::string_view file) {
-  for (absl::string_view prefix :
-       {"alloc_counter::", "operator new",
-        "(anonymous namespace)::AllocateCounted(",
-        "(anonymous namespace)::AllocateSlow("}) {
+  for (absl::string_view prefix : {"alloc_counter::", "operator new",
+                                   "(anonymous namespace)::AllocateCounted(",
+                                   "(anonymous namespace)::AllocateSlow("}) {
     if (absl::StartsWith(function, prefix)) return true;
   }
   for (absl::string_view suffix :
@@ -259,8 +257,8 @@ class Symbolizer {
     // operator() has no linkage name there).
     GElf_Off offset = 0;
     GElf_Sym symbol;
-    const char* symbol_name = dwfl_module_addrinfo(
-        module, pc, &offset, &symbol, nullptr, nullptr, nullptr);
+    const char* symbol_name = dwfl_module_addrinfo(module, pc, &offset, &symbol,
+                                                   nullptr, nullptr, nullptr);
 
     // Inlined functions, innermost first, then the function itself: each
     // inlined instance gives the position of its call in the next.
@@ -378,8 +376,7 @@ std::vector<SiteFrame> SiteOf(const std::vector<uintptr_t>& pcs) {
   size_t site = first;
   while (site < frames.size() && frames[site]->kind == Kind::kStd) ++site;
   std::vector<SiteFrame> shown;
-  for (size_t i = site; i < frames.size() && shown.size() < kSiteFrames;
-       ++i) {
+  for (size_t i = site; i < frames.size() && shown.size() < kSiteFrames; ++i) {
     if (frames[i]->kind != Kind::kProgram) break;
     shown.push_back(frames[i]->frame);
   }
@@ -404,9 +401,9 @@ std::string SiteKey(const std::vector<SiteFrame>& frames) {
 std::string PerIteration(int64_t total, int64_t iterations, int digits) {
   if (iterations <= 0) return "0";
   if (total % iterations == 0) return absl::StrCat(total / iterations);
-  return absl::StrFormat("%.*g", digits,
-                         static_cast<double>(total) /
-                             static_cast<double>(iterations));
+  return absl::StrFormat(
+      "%.*g", digits,
+      static_cast<double>(total) / static_cast<double>(iterations));
 }
 
 std::string JsonString(absl::string_view s) {
@@ -461,8 +458,8 @@ std::shared_ptr<const SiteReport> TakeSiteReport(int64_t iterations) {
       if (raw.size_allocs[k] == 0) continue;
       SizeBucket b;
       b.min_bytes = k == 0 ? 0 : uint64_t{1} << (k - 1);
-      b.max_bytes = k == 0 ? 0 : (k == 64 ? ~uint64_t{0}
-                                          : (uint64_t{1} << k) - 1);
+      b.max_bytes =
+          k == 0 ? 0 : (k == 64 ? ~uint64_t{0} : (uint64_t{1} << k) - 1);
       b.allocs = raw.size_allocs[k];
       b.bytes = raw.size_bytes[k];
       report->histogram.push_back(b);
@@ -518,16 +515,15 @@ std::string ConsoleSiteBlock(const SiteReport& r) {
             PerIteration(s.bytes, n, 6),
             s.frames.empty() ? std::string("(no frames)") : Where(s.frames[0]));
         for (size_t i = 1; i < s.frames.size(); ++i) {
-          absl::StrAppendFormat(&out, "  %11s %11s    called from %s\n", "",
-                                "", Where(s.frames[i]));
+          absl::StrAppendFormat(&out, "  %11s %11s    called from %s\n", "", "",
+                                Where(s.frames[i]));
         }
       }
       if (r.other_allocs != 0 || r.other_sites != 0) {
-        absl::StrAppendFormat(
-            &out, "  %11s %11s  other (%d %s)\n",
-            PerIteration(r.other_allocs, n, 6),
-            PerIteration(r.other_bytes, n, 6), r.other_sites,
-            r.other_sites == 1 ? "site" : "sites");
+        absl::StrAppendFormat(&out, "  %11s %11s  other (%d %s)\n",
+                              PerIteration(r.other_allocs, n, 6),
+                              PerIteration(r.other_bytes, n, 6), r.other_sites,
+                              r.other_sites == 1 ? "site" : "sites");
       }
     }
   }
@@ -555,8 +551,8 @@ std::string JsonSiteFields(const SiteReport& r, const std::string& indent) {
     for (const AllocationSite& s : r.sites) {
       std::vector<std::string> frames;
       for (const SiteFrame& f : s.frames) {
-        std::string frame = absl::StrCat(in2, "  {\"function\": ",
-                                         JsonString(f.function));
+        std::string frame =
+            absl::StrCat(in2, "  {\"function\": ", JsonString(f.function));
         if (!f.file.empty()) {
           absl::StrAppend(&frame, ", \"file\": ", JsonString(f.file),
                           ", \"line\": ", f.line);
@@ -565,13 +561,13 @@ std::string JsonSiteFields(const SiteReport& r, const std::string& indent) {
         frames.push_back(std::move(frame));
       }
       entries.push_back(absl::StrCat(
-          in1, "{\n", in2, "\"allocs_per_iter\": ",
-          PerIteration(s.allocs, n, 17), ",\n", in2,
+          in1, "{\n", in2,
+          "\"allocs_per_iter\": ", PerIteration(s.allocs, n, 17), ",\n", in2,
           "\"bytes_per_iter\": ", PerIteration(s.bytes, n, 17), ",\n", in2,
           "\"frames\": [",
-          frames.empty() ? std::string()
-                         : absl::StrCat("\n", absl::StrJoin(frames, ",\n"),
-                                        "\n", in2),
+          frames.empty()
+              ? std::string()
+              : absl::StrCat("\n", absl::StrJoin(frames, ",\n"), "\n", in2),
           "]\n", in1, "}"));
     }
     if (r.other_allocs != 0 || r.other_sites != 0) {
@@ -583,9 +579,9 @@ std::string JsonSiteFields(const SiteReport& r, const std::string& indent) {
     }
     fields.push_back(absl::StrCat(
         indent, "\"alloc_sites\": [",
-        entries.empty() ? std::string()
-                        : absl::StrCat("\n", absl::StrJoin(entries, ",\n"),
-                                       "\n", indent),
+        entries.empty()
+            ? std::string()
+            : absl::StrCat("\n", absl::StrJoin(entries, ",\n"), "\n", indent),
         "]"));
   }
   if (r.has_histogram) {
@@ -593,15 +589,14 @@ std::string JsonSiteFields(const SiteReport& r, const std::string& indent) {
     for (const SizeBucket& b : r.histogram) {
       buckets.push_back(absl::StrCat(
           indent, "  {\"min_bytes\": ", b.min_bytes, ", \"max_bytes\": ",
-          b.max_bytes, ", \"allocs_per_iter\": ",
-          PerIteration(b.allocs, n, 17), ", \"bytes_per_iter\": ",
-          PerIteration(b.bytes, n, 17), "}"));
+          b.max_bytes, ", \"allocs_per_iter\": ", PerIteration(b.allocs, n, 17),
+          ", \"bytes_per_iter\": ", PerIteration(b.bytes, n, 17), "}"));
     }
     fields.push_back(absl::StrCat(
         indent, "\"size_histogram\": [",
-        buckets.empty() ? std::string()
-                        : absl::StrCat("\n", absl::StrJoin(buckets, ",\n"),
-                                       "\n", indent),
+        buckets.empty()
+            ? std::string()
+            : absl::StrCat("\n", absl::StrJoin(buckets, ",\n"), "\n", indent),
         "]"));
   }
   return absl::StrJoin(fields, ",\n");

@@ -243,8 +243,9 @@ RawSites EndSites() {
   for (size_t i = raw.stacks.size(); i-- > 0;) {
     const auto depth = static_cast<size_t>(pcs[end - 1]);
     const size_t begin = end - 1 - depth;
-    raw.stacks[i].pcs.assign(pcs.begin() + static_cast<std::ptrdiff_t>(begin),
-                             pcs.begin() + static_cast<std::ptrdiff_t>(end - 1));
+    raw.stacks[i].pcs.assign(
+        pcs.begin() + static_cast<std::ptrdiff_t>(begin),
+        pcs.begin() + static_cast<std::ptrdiff_t>(end - 1));
     end = begin;
   }
   return raw;

@@ -73,7 +73,7 @@ void BM_FiveSites(benchmark::State& state) {
     for (int i = 0; i < 4; ++i) keep.emplace_back(new char[20]);  // site:four
     for (int i = 0; i < 3; ++i) keep.emplace_back(new char[30]);  // site:three
     for (int i = 0; i < 2; ++i) keep.emplace_back(new char[40]);  // site:two
-    keep.emplace_back(new char[50]);                               // site:one
+    keep.emplace_back(new char[50]);                              // site:one
     benchmark::DoNotOptimize(keep.data());
   }
 }
