@@ -72,7 +72,11 @@ void Initialize(int* argc, char** argv) {
   }
   internal::SetCountPaused(TheFlags().count_paused);
   internal::SetTimedMode(TheFlags().timed);
-  internal::SetSiteOptions(TheFlags().sites, TheFlags().histogram);
+  // Sites and sizes are printed by the columns' reporter only: without it
+  // they are not gathered.
+  const bool columns = TheFlags().columns;
+  internal::SetSiteOptions(columns ? TheFlags().sites : 0,
+                           columns && TheFlags().histogram);
   benchmark::Initialize(argc, argv, &PrintUsage);
 }
 

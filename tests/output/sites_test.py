@@ -228,6 +228,15 @@ class SitesTest(unittest.TestCase):
         self.assertNotIn("alloc_sites", b)
         self.assertNotIn("size_histogram", b)
 
+    def test_nothing_without_the_columns(self):
+        out = self.run_binary("--benchmark_filter=BM_TwoSites$",
+                              "--alloc_counter_sites=5",
+                              "--alloc_counter_histogram",
+                              "--alloc_counter_columns=false").stdout
+        ((row, block),) = console_blocks(out)["BM_TwoSites"]
+        self.assertEqual(block, [])
+        self.assertIsNone(column(row, "allocs/iter"))
+
     # --- JSON --------------------------------------------------------------
 
     def test_json_sites_of_two_sites(self):
