@@ -156,7 +156,7 @@ const char* PlainName(Dwarf_Die* die) {
 
 // The name of a function DIE without a linkage name (a lambda's
 // operator(), inlined), qualified by the namespaces, classes and functions
-// around its definition: `(anonymous namespace)::BM_F::<lambda()>::operator()`.
+// around its definition: `BM_F::<lambda>::operator()`.
 std::string QualifiedName(Dwarf_Die* die, const char* plain) {
   Dwarf_Die target = *die;
   for (int hops = 0; hops < 4; ++hops) {
