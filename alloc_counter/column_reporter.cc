@@ -21,6 +21,15 @@
 #include "alloc_counter/site_report.h"
 #include "benchmark/benchmark.h"
 
+namespace benchmark {
+// Google Benchmark's built-in statistics: exported by its library in every
+// version from 1.7.1 to 1.9.x, declared only in an internal header.
+double StatisticsMean(const std::vector<double>& v);
+double StatisticsMedian(const std::vector<double>& v);
+double StatisticsStdDev(const std::vector<double>& v);
+double StatisticsCV(const std::vector<double>& v);
+}  // namespace benchmark
+
 namespace alloc_counter {
 namespace {
 
@@ -76,32 +85,63 @@ void RemoveColumns(Run* run) {
   run->counters.erase(kPeakColumn);
 }
 
-// Applies the aggregate's statistic (mean, median, stddev, cv or a user's) to
-// each column of the repetitions. Returns false if the statistic is unknown
-// or undefined (cv of all-zero columns).
-bool AggregateOf(const Run& aggregate, const std::vector<ColumnValues>& reps,
-                 ColumnValues* out) {
-  if (aggregate.statistics == nullptr) return false;
-  for (const auto& stat : *aggregate.statistics) {
-    if (stat.name_ != aggregate.aggregate_name) continue;
-    std::vector<double> allocs, bytes, peak;
-    for (const ColumnValues& v : reps) {
-      allocs.push_back(v.allocs_per_iter);
-      bytes.push_back(v.bytes_per_iter);
-      peak.push_back(v.peak_bytes);
+// The statistic `name` of a benchmark whose statistics are `statistics` (from
+// one of its repetition rows), or null if there is none of that name. Without
+// a repetition row (aggregates only), Google Benchmark's four built-in
+// statistics serve; a user's statistic then cannot be found. An aggregate
+// row's own `statistics` is not read: Google Benchmark leaves it
+// uninitialised (null from 1.9).
+using StatisticFunction = double (*)(const std::vector<double>&);
+StatisticFunction FindStatistic(const AggregateStatistics* statistics,
+                                const std::string& name) {
+  if (statistics != nullptr) {
+    for (const auto& stat : *statistics) {
+      if (stat.name_ == name) return stat.compute_;
     }
-    out->allocs_per_iter = stat.compute_(allocs);
-    out->bytes_per_iter = stat.compute_(bytes);
-    out->peak_bytes = stat.compute_(peak);
-    return std::isfinite(out->allocs_per_iter) &&
-           std::isfinite(out->bytes_per_iter) && std::isfinite(out->peak_bytes);
+    return nullptr;
   }
-  return false;
+  if (name == "mean") return &benchmark::StatisticsMean;
+  if (name == "median") return &benchmark::StatisticsMedian;
+  if (name == "stddev") return &benchmark::StatisticsStdDev;
+  if (name == "cv") return &benchmark::StatisticsCV;
+  return nullptr;
+}
+
+// Applies the aggregate's statistic to each column of the repetitions.
+// Returns false if the statistic is unknown or undefined (cv of all-zero
+// columns).
+bool AggregateOf(const Run& aggregate, const AggregateStatistics* statistics,
+                 const std::vector<ColumnValues>& reps, ColumnValues* out) {
+  const StatisticFunction compute =
+      FindStatistic(statistics, aggregate.aggregate_name);
+  if (compute == nullptr) return false;
+  std::vector<double> allocs, bytes, peak;
+  for (const ColumnValues& v : reps) {
+    allocs.push_back(v.allocs_per_iter);
+    bytes.push_back(v.bytes_per_iter);
+    peak.push_back(v.peak_bytes);
+  }
+  out->allocs_per_iter = compute(allocs);
+  out->bytes_per_iter = compute(bytes);
+  out->peak_bytes = compute(peak);
+  return std::isfinite(out->allocs_per_iter) &&
+         std::isfinite(out->bytes_per_iter) && std::isfinite(out->peak_bytes);
 }
 
 }  // namespace
 
 ColumnHistory::ColumnHistory(bool interleaved) : interleaved_(interleaved) {}
+
+void ColumnHistory::RecordStatistics(const std::string& run_name,
+                                     const AggregateStatistics* statistics) {
+  if (statistics != nullptr) statistics_[run_name] = statistics;
+}
+
+const AggregateStatistics* ColumnHistory::StatisticsOf(
+    const std::string& run_name) const {
+  const auto it = statistics_.find(run_name);
+  return it == statistics_.end() ? nullptr : it->second;
+}
 
 const ColumnHistory::Repetitions& ColumnHistory::Find(
     const std::vector<Run>& rows) {
@@ -209,12 +249,15 @@ void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
       }
       // Google Benchmark's own field agrees with the column.
       row.allocs_per_iter = values->allocs_per_iter;
+      history_->RecordStatistics(row.run_name.str(), row.statistics);
       AddColumns(*values, &row.counters);
       row_sites[static_cast<size_t>(&row - rows.data())] =
           reps[index]->sites.get();
     } else {
       ColumnValues values;
-      if (all_reps_known && AggregateOf(row, rep_values, &values)) {
+      if (all_reps_known &&
+          AggregateOf(row, history_->StatisticsOf(row.run_name.str()),
+                      rep_values, &values)) {
         AddColumns(values, &row.counters);
       }
     }

@@ -66,6 +66,9 @@ struct ColumnValues {
 // alternate: a repetition's row then takes the oldest waiting measurement
 // whose result fields equal its memory result, and a benchmark whose
 // repetition rows are not reported (aggregates only) has none.
+// The statistics a benchmark's aggregates are computed with.
+using AggregateStatistics = std::vector<benchmark::internal::Statistics>;
+
 class ColumnHistory {
  public:
   // Measurements by repetition index; empty where none is known.
@@ -75,7 +78,14 @@ class ColumnHistory {
 
   // Returns the measurements of the repetitions of the benchmark that `rows`
   // (one `ReportRuns()` batch, not empty) report.
-  const Repetitions& Find(const std::vector<benchmark::BenchmarkReporter::Run>& rows);
+  const Repetitions& Find(
+      const std::vector<benchmark::BenchmarkReporter::Run>& rows);
+
+  // Records the statistics of `run_name`, as a repetition row carries them
+  // (null is ignored), and returns them, or null if no row carried them.
+  void RecordStatistics(const std::string& run_name,
+                        const AggregateStatistics* statistics);
+  const AggregateStatistics* StatisticsOf(const std::string& run_name) const;
 
  private:
   const bool interleaved_;
@@ -85,6 +95,8 @@ class ColumnHistory {
   // the claimed ones by run name.
   std::deque<internal::Measurement> waiting_;
   std::map<std::string, Repetitions> claimed_;
+  // Statistics by run name, from the repetition rows.
+  std::map<std::string, const AggregateStatistics*> statistics_;
 };
 
 class ColumnReporter : public benchmark::BenchmarkReporter {

@@ -18,4 +18,7 @@ ALLOC_COUNTER_LINKOPTS = [
     "-Wl,--wrap=_ZN9benchmark5State17FinishKeepRunningEv",
     "-Wl,--wrap=_ZN9benchmark5State11PauseTimingEv",
     "-Wl,--wrap=_ZN9benchmark5State12ResumeTimingEv",
+    "-Wl,--wrap=_ZN9benchmark5State13SkipWithErrorEPKc",
+    "-Wl,--wrap=_ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE",
+    "-Wl,--wrap=_ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE",
 ]

@@ -54,9 +54,11 @@ inline uint64_t HookState() {
   return g_hook_state.load(std::memory_order_relaxed);
 }
 
-// Returns true if, in hook state `state` (not zero), only timed loops count:
-// the hooks then take the count-only path (`CountTimedAllocation()`), which
-// counts allocations and their bytes and nothing else.
+// Returns true if, in hook state `state`, nothing but timed loops count (or
+// nothing at all): the hooks then take the count-only path
+// (`CountTimedAllocation()`, when `state` is not zero), which counts
+// allocations and their bytes and nothing else. One test against a mask that
+// fits an instruction's 32-bit immediate.
 inline bool OnlyTimedLoops(uint64_t state) {
   return (state & ~kTimedLoopsMask) == 0;
 }

@@ -127,26 +127,30 @@ ABSL_ATTRIBUTE_NOINLINE void DeallocateCounted(void* p, std::size_t size) {
 //
 // Instruction budget beside malloc, when nothing is counted (x86-64, g++ -O2):
 // the relaxed load of g_hook_state with its test and branch, the size-0
-// fix-up (test + cmov) and the null test of malloc's result: 6 instructions,
-// the same shape as libstdc++'s own operator new plus one load and one
-// branch. operator delete adds the load, test and branch before a tail call
-// to free.
+// fix-up (test + cmov) and the null test of malloc's result: the same shape
+// as libstdc++'s own operator new plus one load and one branch. operator
+// delete adds the load of g_hook_state, one test against a mask and its
+// branch, before a tail call to free.
 //
 // While only the timed loops count (--alloc_counter_mode=timed), operator
-// new adds a call of the small CountTimedAllocation() after malloc, and
-// operator delete nothing beyond the idle test.
+// new adds the test of the state against the mask and the inline
+// CountTimedAllocation() after malloc (8 instructions on a thread-local
+// block, thread_counters.h); operator delete adds nothing: the mask it tests
+// leaves the timed loops out.
 inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
   const uint64_t state = HookState();
-  if (ABSL_PREDICT_FALSE(state != 0) && !OnlyTimedLoops(state)) {
-    return AllocateCounted(size, alignment, nothrow);
+  if (ABSL_PREDICT_FALSE(state != 0)) {
+    if (!OnlyTimedLoops(state)) return AllocateCounted(size, alignment, nothrow);
+    void* p = Backend(size, alignment);
+    if (ABSL_PREDICT_FALSE(p == nullptr)) {
+      p = AllocateSlow(size, alignment, nothrow);
+      if (p == nullptr) return nullptr;
+    }
+    return alloc_counter::internal::CountTimedAllocation(p, size);
   }
   void* p = Backend(size, alignment);
   if (ABSL_PREDICT_FALSE(p == nullptr)) {
     p = AllocateSlow(size, alignment, nothrow);
-    if (p == nullptr) return nullptr;
-  }
-  if (ABSL_PREDICT_FALSE(state != 0)) {
-    alloc_counter::internal::CountTimedAllocation(size);
   }
   return p;
 }
@@ -155,8 +159,7 @@ inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
 // path finds the size an unsized delete releases.
 inline void Deallocate(void* p, std::size_t size) {
   if (p == nullptr) return;
-  const uint64_t state = HookState();
-  if (ABSL_PREDICT_FALSE(state != 0) && !OnlyTimedLoops(state)) {
+  if (ABSL_PREDICT_FALSE(!OnlyTimedLoops(HookState()))) {
     DeallocateCounted(p, size);
     return;
   }

@@ -15,6 +15,10 @@
 //                                State::FinishKeepRunning()
 //   state.PauseTiming()      ->  State::PauseTiming()
 //   state.ResumeTiming()     ->  State::ResumeTiming()
+//   state.SkipWithError(m)   ->  State::SkipWithError()  (and, from 1.8,
+//                                State::SkipWithMessage()): the loop ends
+//                                there, even if `break` skips
+//                                FinishKeepRunning()
 //
 // `-Wl,--wrap=SYMBOL` redirects the program's calls of SYMBOL to
 // `__wrap_SYMBOL`, and `__real_SYMBOL` reaches the original. Each wrapper
@@ -28,6 +32,7 @@
 // taking no argument is called with `this` as its one parameter.
 
 #include <cstdint>
+#include <string>
 
 #include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/timed_run.h"
@@ -89,6 +94,23 @@ void OnLoopEnd(const S& state) {
   }
 }
 
+// The benchmark skips its loop (SkipWithError, SkipWithMessage), perhaps to
+// leave it with `break`, which never reaches FinishKeepRunning(): the loop
+// ends here for alloc_counter, and a later FinishKeepRunning() finds it
+// ended.
+void OnLoopSkip(const benchmark::State& state) {
+  if (WindowArmed()) {
+    ExitLoop();
+    LoopEnd end;
+    end.iterations = static_cast<int64_t>(state.iterations());
+    end.skipped = true;
+    SetWindowLoopEnd(end);
+  } else if (TimedModeEnabled()) {
+    TimedLoopFinished(static_cast<int64_t>(state.iterations()),
+                      state.threads());
+  }
+}
+
 }  // namespace
 }  // namespace internal
 }  // namespace alloc_counter
@@ -114,6 +136,40 @@ void __wrap__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state) {
   alloc_counter::internal::OnLoopExit();
   __real__ZN9benchmark5State17FinishKeepRunningEv(state);
   alloc_counter::internal::OnLoopEnd(*state);
+}
+
+// benchmark::State::SkipWithError(const char*), up to Google Benchmark 1.7.x;
+// benchmark::State::SkipWithError(const std::string&) and
+// SkipWithMessage(const std::string&) from 1.8. The three are wrapped in
+// every version: the `__real_` names are weak, so the two that a version
+// lacks resolve to null, and nothing calls their wrappers, since no code of
+// that version names them.
+void __real__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
+                                                  const char* message)
+    __attribute__((weak));
+void __real__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    benchmark::State* state, const std::string& message) __attribute__((weak));
+void __real__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    benchmark::State* state, const std::string& message) __attribute__((weak));
+
+void __wrap__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
+                                                  const char* message) {
+  alloc_counter::internal::OnLoopSkip(*state);
+  __real__ZN9benchmark5State13SkipWithErrorEPKc(state, message);
+}
+
+void __wrap__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    benchmark::State* state, const std::string& message) {
+  alloc_counter::internal::OnLoopSkip(*state);
+  __real__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+      state, message);
+}
+
+void __wrap__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    benchmark::State* state, const std::string& message) {
+  alloc_counter::internal::OnLoopSkip(*state);
+  __real__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+      state, message);
 }
 
 // benchmark::State::PauseTiming()

@@ -33,6 +33,12 @@
 // The statement runs inside a lambda, so it may use the test's local
 // variables but not declare ones used after the assertion. What is counted is
 // documented in scope.h. Thread-safety: like any GoogleTest assertion.
+//
+// An optimising compiler may remove a `new`/`delete` pair whose pointer never
+// escapes (C++14 allows it; g++ -O2 removes `delete new int(1)`): such a pair
+// is never counted, because it never happens. To assert on an allocation the
+// code must keep, let the pointer escape (`benchmark::DoNotOptimize(p)`, a
+// `volatile` pointer) or call code the compiler cannot see into.
 
 #ifndef ALLOC_COUNTER_TESTING_H_
 #define ALLOC_COUNTER_TESTING_H_

@@ -14,10 +14,17 @@
 //   other ThreadSlot fields
 //                    written only by the slot's owner, read by anyone
 //                    (relaxed loads).
+//   ThreadSlot::timed
+//                    the owner's tls_timed_counts while it is linked: set
+//                    by AcquireSlot() and cleared by ReleaseSlot() on the
+//                    owner's thread, read by AllThreadsTotals(), all under
+//                    g_timed_link_mu.
 //   g_live, g_peak   process-wide live bytes and their maximum, updated by
 //                    every thread while process live bytes are kept.
-//   tls_slot, tls_in_record
-//                    the calling thread's slot and its recursion guard.
+//   tls_slot, tls_in_record, tls_timed_counts
+//                    the calling thread's slot, its recursion guard, and its
+//                    timed counts (written by the thread only, read by others
+//                    through ThreadSlot::timed).
 
 #include "alloc_counter/thread_counters.h"
 
@@ -31,9 +38,11 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "absl/base/thread_annotations.h"
 #include "alloc_counter/block_sizes.h"
 #include "alloc_counter/hook_state.h"
 #include "alloc_counter/sites.h"
+#include "alloc_counter/spin_lock.h"
 
 namespace alloc_counter {
 namespace internal {
@@ -78,9 +87,24 @@ struct alignas(64) ThreadSlot {
   std::atomic<int64_t> live;
   std::atomic<int64_t> peak;
 
+  // The owner's timed counts, while linked (g_timed_link_mu).
+  TimedCounts* timed;
+
   std::atomic<bool> in_use;
   ThreadSlot* next;
 };
+
+// Guards ThreadSlot::timed and what it points to against the owner's exit
+// while another thread reads it. Never taken on the allocation path.
+ABSL_CONST_INIT SpinLock g_timed_link_mu;
+
+// A child of fork() inherits g_timed_link_mu unlocked and consistent.
+void LockForFork() ABSL_NO_THREAD_SAFETY_ANALYSIS { g_timed_link_mu.Lock(); }
+void UnlockAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  g_timed_link_mu.Unlock();
+}
+const bool kForkHandlersRegistered =
+    pthread_atfork(&LockForFork, &UnlockAfterFork, &UnlockAfterFork) == 0;
 
 ABSL_CONST_INIT std::atomic<ThreadSlot*> g_slots{nullptr};
 ABSL_CONST_INIT std::atomic<int64_t> g_live{0};
@@ -104,9 +128,25 @@ inline void RaisePeak(std::atomic<int64_t>& peak, int64_t value) {
   }
 }
 
-void ReleaseSlot(void* slot) {
-  static_cast<ThreadSlot*>(slot)->in_use.store(false,
-                                               std::memory_order_release);
+// Reads a timed count of another thread (or of this one).
+inline int64_t LoadTimed(const int64_t& field) {
+  return __atomic_load_n(&field, __ATOMIC_RELAXED);
+}
+
+// Runs on the exiting owner's thread: its timed counts move into the slot,
+// which keeps them, and the slot is released for reuse.
+void ReleaseSlot(void* p) {
+  auto* slot = static_cast<ThreadSlot*>(p);
+  {
+    SpinLockHolder lock(&g_timed_link_mu);
+    if (slot->timed != nullptr) {
+      Add(slot->allocs, LoadTimed(slot->timed->allocs));
+      Add(slot->alloc_bytes, LoadTimed(slot->timed->alloc_bytes));
+      slot->timed = nullptr;
+    }
+    tls_timed_counts = TimedCounts();
+  }
+  slot->in_use.store(false, std::memory_order_release);
   tls_slot = nullptr;
 }
 
@@ -148,6 +188,11 @@ ABSL_ATTRIBUTE_NOINLINE ThreadSlot* AcquireSlot() {
     } while (!g_slots.compare_exchange_weak(
         head, slot, std::memory_order_release, kRelaxed));
   }
+  {
+    SpinLockHolder lock(&g_timed_link_mu);
+    slot->timed = &tls_timed_counts;
+    tls_timed_counts.registered = true;
+  }
   tls_slot = slot;
   pthread_setspecific(SlotKey(), slot);
   return slot;
@@ -159,10 +204,16 @@ inline ThreadSlot* CurrentSlot() {
   return slot;
 }
 
+// The counts of slot `s`, its owner's linked timed counts included. Hold
+// g_timed_link_mu, or call on the owner's thread.
 Totals SlotTotals(const ThreadSlot& s) {
   Totals t;
   t.allocs = s.allocs.load(kRelaxed);
   t.alloc_bytes = s.alloc_bytes.load(kRelaxed);
+  if (s.timed != nullptr) {
+    t.allocs += LoadTimed(s.timed->allocs);
+    t.alloc_bytes += LoadTimed(s.timed->alloc_bytes);
+  }
   t.frees = s.frees.load(kRelaxed);
   t.freed_bytes = s.freed_bytes.load(kRelaxed);
   return t;
@@ -172,6 +223,7 @@ Totals SlotTotals(const ThreadSlot& s) {
 
 Totals AllThreadsTotals() {
   Totals t;
+  SpinLockHolder lock(&g_timed_link_mu);
   for (ThreadSlot* s = g_slots.load(std::memory_order_acquire); s != nullptr;
        s = s->next) {
     const Totals slot = SlotTotals(*s);
@@ -195,10 +247,20 @@ Totals CountsSince(const Totals& now, const Totals& start) {
 
 ABSL_CONST_INIT std::atomic<uint64_t> g_hook_state{0};
 
-void CountTimedAllocation(size_t size) {
-  ThreadSlot* slot = CurrentSlot();
-  Add(slot->allocs, 1);
-  Add(slot->alloc_bytes, static_cast<int64_t>(size));
+__thread TimedCounts tls_timed_counts
+    __attribute__((tls_model("initial-exec"))) = {0, 0, false};
+
+void* CountTimedAllocationSlow(void* p, size_t size) {
+  ThreadSlot* slot = tls_slot;
+  if (slot == nullptr) {
+    // A thread without a slot links its counts as it takes one.
+    AcquireSlot();
+  } else {
+    SpinLockHolder lock(&g_timed_link_mu);
+    slot->timed = &tls_timed_counts;
+    tls_timed_counts.registered = true;
+  }
+  return CountTimedAllocation(p, size);
 }
 
 void RecordAllocation(void* p, size_t size) {

@@ -112,12 +112,16 @@ endfunction()
 #                         [TAGS <tag>...])
 #   alloc_counter_py_test(NAME <name> SIZE <size> SRCS <file.py>
 #                         [ARGS <argument>...] [TAGS <tag>...])
+#   alloc_counter_py_library(NAME <name> SRCS <file.py>...)
 #   alloc_counter_sh_test(NAME <name> SIZE <size> SRCS <file.sh>
 #                         [ARGS <argument>...] [TAGS <tag>...])
 #
 # cc_test's linkstatic = True is what CMake does anyway: alloc_counter's
 # libraries are static. In ARGS, $<TARGET_FILE:name> stands for Bazel's
-# $(rootpath :name).
+# $(rootpath :name). A py_test imports modules by their path from the source
+# root (`from tests import benchmark_version`), as under Bazel: the source
+# root is its PYTHONPATH, and alloc_counter_py_library() only checks that the
+# modules a BUILD.bazel py_library lists are there.
 
 function(alloc_counter_cc_binary)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME" "SRCS;COPTS;DEPS")
@@ -139,7 +143,18 @@ function(alloc_counter_py_test)
   add_test(NAME ${ARG_NAME}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SRCS}"
             ${ARG_ARGS})
+  set_tests_properties(${ARG_NAME} PROPERTIES
+    ENVIRONMENT "PYTHONPATH=${alloc_counter_SOURCE_DIR}")
   _alloc_counter_test_properties(${ARG_NAME} "${ARG_SIZE}" "${ARG_TAGS}")
+endfunction()
+
+function(alloc_counter_py_library)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME" "SRCS")
+  foreach(src IN LISTS ARG_SRCS)
+    if(NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${src}")
+      message(FATAL_ERROR "${ARG_NAME}: no ${src} in ${CMAKE_CURRENT_SOURCE_DIR}")
+    endif()
+  endforeach()
 endfunction()
 
 function(alloc_counter_sh_test)

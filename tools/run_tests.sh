@@ -8,7 +8,11 @@
 #   2. the same suite under AddressSanitizer + UBSan and under
 #      ThreadSanitizer (tools/run_reliability.sh);
 #   3. the CMake build: ctest, the installed package and add_subdirectory()
-#      used from another project (tools/run_cmake_tests.sh).
+#      used from another project (tools/run_cmake_tests.sh);
+#   4. the CMake build and ctest against Google Benchmark 1.8.5 and 1.9.5,
+#      built from the release archives in ../shared/third_party beside this
+#      repository (tools/run_version_tests.sh); skipped, and said so, where
+#      that directory is absent.
 # Arguments go to every `bazel test`. The last line sums them all, each
 # formatting check counting as one test: "N passed, N failed".
 set -euo pipefail
@@ -58,6 +62,20 @@ if line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$logs/cmake
   failed=$((failed + cmake_failed))
 else
   failed=$((failed + 1))
+fi
+
+echo "==> Google Benchmark releases in ../shared/third_party"
+if [[ -d ../shared/third_party ]]; then
+  tools/run_version_tests.sh 2>&1 | tee "$logs/versions.log" || status=1
+  if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/versions.log" | tail -n 1); then
+    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+  else
+    failed=$((failed + 1))
+  fi
+else
+  echo "skipped: no ../shared/third_party beside this repository, so no" \
+    "Google Benchmark release archives to build and test against"
 fi
 
 echo "${passed} passed, ${failed} failed"

@@ -102,9 +102,11 @@ benchmark::IterationCount FixedIterations() {
                                : 0;
 }
 
-benchmark::internal::Benchmark* Register(const char* name,
-                                         void (*fn)(benchmark::State&)) {
-  benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(name, fn);
+// The registered benchmark: a benchmark::internal::Benchmark in Google
+// Benchmark 1.7 and 1.8, a benchmark::Benchmark (the old name deprecated) in
+// 1.9.5.
+auto* Register(const char* name, void (*fn)(benchmark::State&)) {
+  auto* b = benchmark::RegisterBenchmark(name, fn);
   static const benchmark::IterationCount fixed = FixedIterations();
   if (fixed > 0) b->Iterations(fixed);
   return b;

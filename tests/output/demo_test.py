@@ -9,6 +9,8 @@ import subprocess
 import sys
 import unittest
 
+from tests import benchmark_version
+
 BINARIES = []
 
 # name -> (allocs/iter, bytes/iter, peak_bytes), as in benchmarks/README.md.
@@ -41,7 +43,7 @@ class DemoTest(unittest.TestCase):
         seen = {}
         for binary in BINARIES:
             proc = subprocess.run(
-                [binary, "--benchmark_min_time=0.01",
+                [binary, benchmark_version.min_time_flag(binary, 0.01),
                  "--benchmark_format=json"],
                 capture_output=True, text=True, check=True)
             for b in json.loads(proc.stdout)["benchmarks"]:

@@ -15,16 +15,18 @@ import subprocess
 import sys
 import unittest
 
+from tests import benchmark_version
+
 MACRO_MAIN = None
 HAND_WRITTEN_MAIN = None
 NATIVE = None
 
-ARGS = ["--benchmark_min_time=0.01", "--benchmark_format=json"]
-
 
 def run_json(binary):
-    proc = subprocess.run([binary, *ARGS], capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(
+        [binary, benchmark_version.min_time_flag(binary, 0.01),
+         "--benchmark_format=json"],
+        capture_output=True, text=True, check=True)
     (benchmark,) = json.loads(proc.stdout)["benchmarks"]
     return benchmark
 

@@ -256,4 +256,23 @@ void BM_WarmUp(State& state) {
 const auto* const kWarmUp = WithWarmUp(
     benchmark::RegisterBenchmark("BM_WarmUp", BM_WarmUp), 0);
 
+// SkipWithError() then `break` leaves the loop without FinishKeepRunning():
+// the loop still ends there for alloc_counter, so what follows the loop is
+// not counted, and the benchmark after it, run for exactly 100 iterations in
+// timed mode, reads (1, 16, 16) like any other.
+void BM_SkipWithErrorThenBreak(State& state) {
+  for (auto _ : state) {
+    OneBlock(16);
+    state.SkipWithError("failing on purpose");
+    break;
+  }
+  OneBlock(1000);  // After the loop.
+}
+BENCHMARK(BM_SkipWithErrorThenBreak);
+
+void BM_AfterSkipWithError(State& state) {
+  for (auto _ : state) OneBlock(16);
+}
+BENCHMARK(BM_AfterSkipWithError)->Iterations(100);
+
 }  // namespace

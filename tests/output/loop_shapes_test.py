@@ -19,9 +19,9 @@ import sys
 import tempfile
 import unittest
 
-BINARY = None  # Set from the command line in __main__.
+from tests import benchmark_version
 
-FAST = ["--benchmark_min_time=0.01", "--benchmark_color=false"]
+BINARY = None  # Set from the command line in __main__.
 MODES = ("memory_run", "timed")
 COLUMNS = ("allocs/iter", "bytes/iter", "peak_bytes")
 
@@ -53,7 +53,10 @@ EXPECTED = {
     "BM_ThreadRange/threads:4": (1, 16, 16),
     "BM_BatchThreads/threads:2": (1, 32, 32),
     "BM_WarmUp": (1, 16, 16),
+    "BM_AfterSkipWithError/iterations:100": (1, 16, 16),
 }
+# Fails in every run: an error row, no columns.
+ERROR_ROWS = ["BM_SkipWithErrorThenBreak"]
 # Google Benchmark 1.8+ names the warm-up time in the row's name.
 WARM_UP = re.compile(r"^BM_WarmUp(/min_warmup_time:[0-9.]+)?$")
 
@@ -72,7 +75,9 @@ AGGREGATES = {
 
 
 def run(*args):
-    proc = subprocess.run([BINARY, *FAST, *args], capture_output=True,
+    fast = [benchmark_version.min_time_flag(BINARY, 0.01),
+            "--benchmark_color=false"]
+    proc = subprocess.run([BINARY, *fast, *args], capture_output=True,
                           text=True, check=False)
     if proc.returncode != 0:
         raise AssertionError(
@@ -140,9 +145,11 @@ class LoopShapesTest(unittest.TestCase):
             with self.subTest(mode=mode):
                 rows = console_rows(run(f"--alloc_counter_mode={mode}",
                                         "--benchmark_filter=-BM_Repetitions"))
-                self.assertEqual(sorted(rows), sorted(EXPECTED))
+                self.assertEqual(sorted(rows), sorted([*EXPECTED, *ERROR_ROWS]))
                 for name, expected in EXPECTED.items():
                     self.assertEqual(rows[name], [expected], name)
+                for name in ERROR_ROWS:
+                    self.assertEqual(rows[name], [(None, None, None)], name)
 
     def test_json_columns_and_native_field_of_every_loop_shape(self):
         for mode in MODES:

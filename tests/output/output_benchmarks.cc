@@ -34,7 +34,8 @@ void BM_AllocsPerIteration(benchmark::State& state) {
 }
 BENCHMARK(BM_AllocsPerIteration)->Arg(0)->Arg(1)->Arg(3)->Arg(7);
 
-// One allocation of 1020 bytes: bytes/iter must read 1020, not 1.02k.
+// One allocation of 1020 bytes: bytes/iter must read 1020 (1.02k from Google
+// Benchmark 1.8 on), not 1k.
 void BM_Bytes1020(benchmark::State& state) {
   for (auto _ : state) Free(Allocate(1020), 1020);
 }

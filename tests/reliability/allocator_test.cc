@@ -30,11 +30,17 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tests/reliability/forms.h"
-#include "tests/reliability/window.h"
+#include "tests/util/forms.h"
+#include "tests/util/measure.h"
 
 namespace reliability {
 namespace {
+
+using test_util::AlignmentsFor;
+using test_util::Bytes;
+using test_util::MeasureLoop;
+using test_util::NewForm;
+using test_util::NewForms;
 
 // Sizes from the smallest class to above every allocator's small/large
 // boundary (jemalloc 14 KiB, tcmalloc 256 KiB, mimalloc 512 KiB) and glibc's

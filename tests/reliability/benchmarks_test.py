@@ -22,9 +22,9 @@ import subprocess
 import sys
 import unittest
 
-BINARIES = {}  # allocator -> path, from the command line.
+from tests import benchmark_version
 
-FAST = ["--benchmark_min_time=0.01", "--benchmark_format=json"]
+BINARIES = {}  # allocator -> path, from the command line.
 
 # Debian's libbenchmark is a debug build and says so on stderr.
 DEBUG_WARNING = ("***WARNING*** Library was built as DEBUG. Timings may be "
@@ -90,11 +90,13 @@ class BenchmarksOverEveryAllocatorTest(unittest.TestCase):
         cls.rows = {}
         cls.procs = {}
         for allocator, binary in BINARIES.items():
-            proc = run(binary, *FAST)
+            proc = run(binary, benchmark_version.min_time_flag(binary, 0.01),
+                       "--benchmark_format=json")
             cls.procs[allocator] = proc
             if proc.returncode == 0:
-                cls.rows[allocator] = {
-                    b["name"]: b for b in json.loads(proc.stdout)["benchmarks"]}
+                report = json.loads(proc.stdout)
+                cls.rows[allocator] = {b["name"]: b
+                                       for b in report["benchmarks"]}
 
     def test_every_build_starts_and_exits_cleanly(self):
         self.assertEqual(sorted(BINARIES),

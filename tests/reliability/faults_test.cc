@@ -27,8 +27,8 @@
 
 #include "gtest/gtest.h"
 #include "tests/reliability/allocator.h"
-#include "tests/reliability/forms.h"
-#include "tests/reliability/window.h"
+#include "tests/util/forms.h"
+#include "tests/util/measure.h"
 
 // -----------------------------------------------------------------------------
 // The fault injector.
@@ -48,6 +48,14 @@ extern "C" const char* __tsan_default_options() {
 
 namespace reliability {
 namespace {
+
+using test_util::AlignmentsFor;
+using test_util::Allocate;
+using test_util::Bytes;
+using test_util::Free;
+using test_util::MeasureLoop;
+using test_util::NewForm;
+using test_util::NewForms;
 
 // Failing is decided per allocation attempt, not per backend call: a failed
 // attempt reaches the backend more than once (operator new retries after

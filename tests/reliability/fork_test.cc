@@ -21,10 +21,15 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tests/reliability/window.h"
+#include "tests/util/measure.h"
 
 namespace reliability {
 namespace {
+
+using test_util::Allocate;
+using test_util::Bytes;
+using test_util::Free;
+using test_util::MeasureLoop;
 
 constexpr int kChildBlocks = 10;
 constexpr std::size_t kChildBlock = 100;

@@ -57,10 +57,12 @@ BENCHMARKS = [
 
 # Loop shapes: iterations that are a multiple of every batch size there, and
 # the benchmarks whose iterations cannot be fixed (a BENCHMARK_F, a warm-up
-# that runs for a time) or that run only to report their aggregates.
+# that runs for a time), that run only to report their aggregates, or that
+# fail.
 SHAPE_N1 = 800
 SHAPE_N2 = 1600
-SHAPE_EXCLUDED = "-BM_WarmUp|AllocatingFixture/RangeFor|BM_Repetitions<[12]>"
+SHAPE_EXCLUDED = ("-BM_WarmUp|AllocatingFixture/RangeFor|BM_Repetitions<[12]>"
+                  "|SkipWithError")
 ITERATIONS_IN_NAME = re.compile(r"/iterations:\d+")
 
 CALLS = re.compile(r"^calls to allocation functions: (\d+)", re.MULTILINE)

@@ -29,10 +29,14 @@
 
 #include "alloc_counter/thread_counters.h"
 #include "tests/reliability/allocator.h"
-#include "tests/reliability/window.h"
+#include "tests/util/measure.h"
 
 namespace reliability {
 namespace {
+
+using test_util::Allocate;
+using test_util::Free;
+using test_util::MeasureLoop;
 
 // Reports a failed check and exits with status 1: works before and after
 // main (write(2), _exit), allocates nothing.

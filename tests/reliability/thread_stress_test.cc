@@ -24,10 +24,17 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tests/reliability/window.h"
+#include "tests/util/measure.h"
 
 namespace reliability {
 namespace {
+
+using test_util::Allocate;
+using test_util::Bytes;
+using test_util::Free;
+using test_util::MeasureLoop;
+using test_util::MeasureOnThreads;
+using test_util::SpinBarrier;
 
 using alloc_counter::internal::BeginMeasurement;
 using alloc_counter::internal::EndMeasurement;
@@ -38,38 +45,6 @@ using alloc_counter::internal::TotalsNow;
 // A size from 8 to 1024 bytes that varies with the thread and the block.
 std::size_t SizeFor(int thread, int block) {
   return 8 + 8 * static_cast<std::size_t>((thread * 131 + block * 31) % 128);
-}
-
-// Runs `work(i)` on `n` threads as the loop body of one window. The threads
-// are started before EnterLoop() (std::thread allocates its state: set-up,
-// not counted), released together once the loop is entered, and kept alive
-// until the window is closed, so only `work` is counted.
-template <typename Work>
-auto MeasureOnThreads(int n, Work work) {
-  std::atomic<bool> go{false};
-  std::atomic<bool> finish{false};
-  std::atomic<int> done{0};
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(n));
-  BeginMeasurement();
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      work(i);
-      done.fetch_add(1, std::memory_order_acq_rel);
-      while (!finish.load(std::memory_order_acquire)) {
-        std::this_thread::yield();
-      }
-    });
-  }
-  EnterLoop();
-  go.store(true, std::memory_order_release);
-  while (done.load(std::memory_order_acquire) < n) std::this_thread::yield();
-  ExitLoop();
-  const auto totals = EndMeasurement();
-  finish.store(true, std::memory_order_release);
-  for (std::thread& thread : threads) thread.join();
-  return totals;
 }
 
 // The counts TotalsNow() gained over a test.

@@ -1,0 +1,133 @@
+// Copyright 2026 The alloc_counter Authors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// File: measure.h
+// -----------------------------------------------------------------------------
+//
+// Test helpers that measure a loop body through alloc_counter's internal
+// window API, exactly as the state wrappers do in Google Benchmark's memory
+// run: on the calling thread (`MeasureLoop()`) or on several threads at once
+// (`MeasureOnThreads()`); and allocation helpers that never allocate
+// themselves or let the compiler elide what they allocate.
+//
+// The window calls are thread-compatible: one test thread drives them.
+// `SpinBarrier` is thread-safe. GoogleTest's assertions allocate: keep them
+// out of the measured bodies.
+
+#ifndef TESTS_UTIL_MEASURE_H_
+#define TESTS_UTIL_MEASURE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "alloc_counter/thread_counters.h"
+#include "alloc_counter/window.h"
+
+namespace test_util {
+
+using alloc_counter::internal::Totals;
+
+// MeasureLoop()
+//
+// Runs `body` as the loop body of one measured window and returns what
+// alloc_counter counted:
+//
+//   BeginMeasurement(); EnterLoop(); body(); ExitLoop(); EndMeasurement();
+template <typename Body>
+Totals MeasureLoop(Body&& body) {
+  alloc_counter::internal::BeginMeasurement();
+  alloc_counter::internal::EnterLoop();
+  body();
+  alloc_counter::internal::ExitLoop();
+  return alloc_counter::internal::EndMeasurement();
+}
+
+// MeasureOnThreads()
+//
+// Runs `work(i)` for i in [0, n) on n threads at once, as the loop body of
+// one window. std::thread allocates its state object when it is created and
+// the new thread frees it when its function returns, so the threads are
+// created between BeginMeasurement() and EnterLoop() (set-up, not counted),
+// released together once the loop is entered, and kept alive until the
+// window is closed: only `work` is counted.
+template <typename Work>
+Totals MeasureOnThreads(int n, Work work) {
+  std::atomic<bool> go{false};
+  std::atomic<bool> finish{false};
+  std::atomic<int> done{0};
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(n));
+  alloc_counter::internal::BeginMeasurement();
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      work(i);
+      done.fetch_add(1, std::memory_order_acq_rel);
+      while (!finish.load(std::memory_order_acquire)) {
+        std::this_thread::yield();
+      }
+    });
+  }
+  alloc_counter::internal::EnterLoop();
+  go.store(true, std::memory_order_release);
+  while (done.load(std::memory_order_acquire) < n) std::this_thread::yield();
+  alloc_counter::internal::ExitLoop();
+  const Totals totals = alloc_counter::internal::EndMeasurement();
+  finish.store(true, std::memory_order_release);
+  for (std::thread& thread : threads) thread.join();
+  return totals;
+}
+
+// SpinBarrier
+//
+// A reusable barrier for a fixed number of threads, built on two atomics so
+// that waiting never allocates (std::barrier is C++20, and a condition
+// variable may allocate in some implementations).
+class SpinBarrier {
+ public:
+  explicit SpinBarrier(int threads) : threads_(threads) {}
+
+  // Blocks until `threads` threads have called Wait() in this round.
+  void Wait() {
+    const int64_t round = round_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == threads_) {
+      arrived_.store(0, std::memory_order_relaxed);
+      round_.store(round + 1, std::memory_order_release);
+      return;
+    }
+    while (round_.load(std::memory_order_acquire) == round) {
+      std::this_thread::yield();
+    }
+  }
+
+ private:
+  const int threads_;
+  std::atomic<int> arrived_{0};
+  std::atomic<int64_t> round_{0};
+};
+
+// Bytes(n): a size as the counters' signed type.
+inline int64_t Bytes(std::size_t n) { return static_cast<int64_t>(n); }
+
+// Allocate() stores every block here, a volatile store the compiler must
+// keep, so the allocation escapes and is never elided. Per thread: the
+// stress tests' threads do not race on it.
+inline thread_local void* volatile g_escape = nullptr;
+
+// One allocation of `size` bytes the compiler cannot elide, and its sized
+// free.
+inline void* Allocate(std::size_t size) {
+  void* p = ::operator new(size);
+  g_escape = p;
+  return p;
+}
+
+inline void Free(void* p, std::size_t size) { ::operator delete(p, size); }
+
+}  // namespace test_util
+
+#endif  // TESTS_UTIL_MEASURE_H_

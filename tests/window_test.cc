@@ -1,0 +1,396 @@
+// Copyright 2026 The alloc_counter Authors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Unit tests of the benchmark window (window.cc) and of the per-thread
+// counters under it (thread_counters.cc): what is counted before, during and
+// after the loop body, paused regions, `peak_bytes`, and threads that
+// allocate, free each other's blocks, start and exit inside the window.
+//
+// Each test drives the window through the internal API, exactly as the state
+// wrappers do in a benchmark's memory run (tests/util/measure.h):
+//
+//   BeginMeasurement(); EnterLoop(); <body>; ExitLoop(); EndMeasurement();
+//
+// GoogleTest's assertions allocate, so every EXPECT/ASSERT sits outside the
+// window.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "alloc_counter/thread_counters.h"
+#include "alloc_counter/window.h"
+#include "benchmark/benchmark.h"
+#include "gtest/gtest.h"
+#include "tests/util/measure.h"
+
+namespace {
+
+using alloc_counter::internal::Totals;
+using test_util::Bytes;
+using test_util::MeasureLoop;
+using alloc_counter::internal::BeginMeasurement;
+using alloc_counter::internal::EndMeasurement;
+using alloc_counter::internal::EnterLoop;
+using alloc_counter::internal::ExitLoop;
+using alloc_counter::internal::PauseLoop;
+using alloc_counter::internal::ResumeLoop;
+using alloc_counter::internal::SetCountPaused;
+using alloc_counter::internal::TotalsNow;
+using test_util::MeasureOnThreads;
+
+// -----------------------------------------------------------------------------
+// The window: only the loop body counts.
+
+TEST(Window, AllocationsBeforeBeginMeasurementAreNotCounted) {
+  void* p = ::operator new(1000);
+  const Totals t = MeasureLoop([] {});
+  EXPECT_EQ(t.allocs, 0);
+  EXPECT_EQ(t.alloc_bytes, 0);
+  EXPECT_EQ(t.net_bytes, 0);
+  EXPECT_EQ(t.peak_bytes, 0);
+  ::operator delete(p, 1000);
+}
+
+TEST(Window, SetUpBetweenBeginMeasurementAndEnterLoopIsNotCounted) {
+  BeginMeasurement();
+  void* setup = ::operator new(1000);
+  ::operator delete(::operator new(300), 300);
+  EnterLoop();
+  void* body = ::operator new(10);
+  ExitLoop();
+  const Totals t = EndMeasurement();
+  EXPECT_EQ(t.allocs, 1);
+  EXPECT_EQ(t.alloc_bytes, 10);
+  EXPECT_EQ(t.frees, 0);
+  EXPECT_EQ(t.net_bytes, 10);
+  EXPECT_EQ(t.peak_bytes, 10);
+  ::operator delete(setup, 1000);
+  ::operator delete(body, 10);
+}
+
+TEST(Window, AllocationsAfterExitLoopAreNotCounted) {
+  BeginMeasurement();
+  EnterLoop();
+  void* body = ::operator new(10);
+  ExitLoop();
+  void* teardown = ::operator new(1000);
+  ::operator delete(body, 10);
+  const Totals t = EndMeasurement();
+  EXPECT_EQ(t.allocs, 1);
+  EXPECT_EQ(t.alloc_bytes, 10);
+  EXPECT_EQ(t.frees, 0);
+  EXPECT_EQ(t.freed_bytes, 0);
+  EXPECT_EQ(t.net_bytes, 10);
+  EXPECT_EQ(t.peak_bytes, 10);
+  ::operator delete(teardown, 1000);
+}
+
+TEST(Window, EnterLoopWithoutBeginMeasurementCountsNothing) {
+  const Totals before = TotalsNow();
+  EnterLoop();
+  void* p = ::operator new(100);
+  ::operator delete(p, 100);
+  ExitLoop();
+  const Totals after = TotalsNow();
+  EXPECT_EQ(after.allocs, before.allocs);
+  EXPECT_EQ(after.alloc_bytes, before.alloc_bytes);
+  EXPECT_EQ(after.frees, before.frees);
+  EXPECT_EQ(after.freed_bytes, before.freed_bytes);
+}
+
+TEST(Window, AllocationsAfterEndMeasurementAreNotCounted) {
+  const Totals first = MeasureLoop([] {
+    ::operator delete(::operator new(100), 100);
+  });
+  const Totals before = TotalsNow();
+  void* p = ::operator new(100);
+  ::operator delete(p, 100);
+  const Totals after = TotalsNow();
+  EXPECT_EQ(first.allocs, 1);
+  EXPECT_EQ(after.allocs, before.allocs);
+  EXPECT_EQ(after.alloc_bytes, before.alloc_bytes);
+  EXPECT_EQ(after.frees, before.frees);
+  EXPECT_EQ(after.freed_bytes, before.freed_bytes);
+}
+
+TEST(Window, EachWindowCountsOnlyItsOwnLoopBody) {
+  const Totals first = MeasureLoop([] {
+    ::operator delete(::operator new(100), 100);
+    ::operator delete(::operator new(200), 200);
+  });
+  const Totals second = MeasureLoop([] {
+    ::operator delete(::operator new(50), 50);
+  });
+  EXPECT_EQ(first.allocs, 2);
+  EXPECT_EQ(first.alloc_bytes, 300);
+  EXPECT_EQ(first.peak_bytes, 200);
+  EXPECT_EQ(second.allocs, 1);
+  EXPECT_EQ(second.alloc_bytes, 50);
+  EXPECT_EQ(second.frees, 1);
+  EXPECT_EQ(second.freed_bytes, 50);
+  EXPECT_EQ(second.peak_bytes, 50);
+}
+
+// -----------------------------------------------------------------------------
+// Paused regions (state.PauseTiming() ... state.ResumeTiming()).
+
+TEST(PausedRegion, AllocationsAreExcludedByDefaultButRaiseLiveBytes) {
+  void* paused = nullptr;
+  void* counted = nullptr;
+  const Totals t = MeasureLoop([&] {
+    PauseLoop();
+    paused = ::operator new(100);
+    ResumeLoop();
+    counted = ::operator new(50);
+  });
+  EXPECT_EQ(t.allocs, 1);
+  EXPECT_EQ(t.alloc_bytes, 50);
+  EXPECT_EQ(t.net_bytes, 150);
+  EXPECT_EQ(t.peak_bytes, 150);
+  ::operator delete(paused, 100);
+  ::operator delete(counted, 50);
+}
+
+TEST(PausedRegion, FreesAreExcludedByDefaultButLowerLiveBytes) {
+  const Totals t = MeasureLoop([] {
+    void* p = ::operator new(100);
+    PauseLoop();
+    ::operator delete(p, 100);
+    void* q = ::operator new(300);
+    ::operator delete(q, 300);
+    ResumeLoop();
+  });
+  EXPECT_EQ(t.allocs, 1);
+  EXPECT_EQ(t.alloc_bytes, 100);
+  EXPECT_EQ(t.frees, 0);
+  EXPECT_EQ(t.freed_bytes, 0);
+  EXPECT_EQ(t.net_bytes, 0);
+  // 100 live, freed, then 300 live while paused.
+  EXPECT_EQ(t.peak_bytes, 300);
+}
+
+TEST(PausedRegion, AllocationsAreCountedWhenCountPausedIsSet) {
+  void* paused = nullptr;
+  void* counted = nullptr;
+  SetCountPaused(true);
+  const Totals t = MeasureLoop([&] {
+    PauseLoop();
+    paused = ::operator new(100);
+    ResumeLoop();
+    counted = ::operator new(50);
+  });
+  SetCountPaused(false);
+  EXPECT_EQ(t.allocs, 2);
+  EXPECT_EQ(t.alloc_bytes, 150);
+  EXPECT_EQ(t.net_bytes, 150);
+  EXPECT_EQ(t.peak_bytes, 150);
+  ::operator delete(paused, 100);
+  ::operator delete(counted, 50);
+}
+
+TEST(PausedRegion, EnterLoopStartsUnpaused) {
+  BeginMeasurement();
+  PauseLoop();  // Before the loop: must not carry into it.
+  EnterLoop();
+  void* p = ::operator new(10);
+  ExitLoop();
+  const Totals t = EndMeasurement();
+  EXPECT_EQ(t.allocs, 1);
+  EXPECT_EQ(t.alloc_bytes, 10);
+  ::operator delete(p, 10);
+}
+
+// -----------------------------------------------------------------------------
+// peak_bytes.
+
+TEST(PeakBytes, TwoBlocksHeldTogetherPeakAtTheirSum) {
+  const Totals t = MeasureLoop([] {
+    void* a = ::operator new(1000);
+    void* b = ::operator new(2000);
+    ::operator delete(a, 1000);
+    ::operator delete(b, 2000);
+  });
+  EXPECT_EQ(t.allocs, 2);
+  EXPECT_EQ(t.alloc_bytes, 3000);
+  EXPECT_EQ(t.frees, 2);
+  EXPECT_EQ(t.freed_bytes, 3000);
+  EXPECT_EQ(t.net_bytes, 0);
+  EXPECT_EQ(t.peak_bytes, 3000);
+}
+
+TEST(PeakBytes, BlockFreedBeforeTheNextPeaksAtTheLargerBlock) {
+  void* b = nullptr;
+  const Totals t = MeasureLoop([&] {
+    void* a = ::operator new(1000);
+    ::operator delete(a, 1000);
+    b = ::operator new(500);
+  });
+  EXPECT_EQ(t.allocs, 2);
+  EXPECT_EQ(t.alloc_bytes, 1500);
+  EXPECT_EQ(t.net_bytes, 500);
+  EXPECT_EQ(t.peak_bytes, 1000);
+  ::operator delete(b, 500);
+}
+
+// -----------------------------------------------------------------------------
+// Threads.
+
+// A size that varies with the thread and the allocation.
+std::size_t SizeFor(int thread, int j) {
+  return 16 + 8 * static_cast<std::size_t>((thread * 7 + j) % 50);
+}
+
+TEST(Threads, ConcurrentAllocationsOnFourThreadsAreAllCounted) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 1000;
+  std::vector<void*> blocks(kThreads * kPerThread);
+  const Totals t = MeasureOnThreads(kThreads, [&](int i) {
+    for (int j = 0; j < kPerThread; ++j) {
+      blocks[static_cast<std::size_t>(i * kPerThread + j)] =
+          ::operator new(SizeFor(i, j));
+    }
+  });
+  int64_t bytes = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    for (int j = 0; j < kPerThread; ++j) {
+      bytes += Bytes(SizeFor(i, j));
+      ::operator delete(blocks[static_cast<std::size_t>(i * kPerThread + j)],
+                        SizeFor(i, j));
+    }
+  }
+  EXPECT_EQ(t.allocs, kThreads * kPerThread);
+  EXPECT_EQ(t.alloc_bytes, bytes);
+  EXPECT_EQ(t.frees, 0);
+  EXPECT_EQ(t.net_bytes, bytes);
+  // Nothing is freed inside the window, so live bytes only grow.
+  EXPECT_EQ(t.peak_bytes, bytes);
+}
+
+TEST(Threads, ConcurrentAllocationsAndFreesOnFourThreadsAreAllCounted) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 1000;
+  const Totals t = MeasureOnThreads(kThreads, [](int i) {
+    for (int j = 0; j < kPerThread; ++j) {
+      void* p = ::operator new(SizeFor(i, j));
+      ::operator delete(p, SizeFor(i, j));
+    }
+  });
+  int64_t bytes = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    for (int j = 0; j < kPerThread; ++j) bytes += Bytes(SizeFor(i, j));
+  }
+  EXPECT_EQ(t.allocs, kThreads * kPerThread);
+  EXPECT_EQ(t.alloc_bytes, bytes);
+  EXPECT_EQ(t.frees, kThreads * kPerThread);
+  EXPECT_EQ(t.freed_bytes, bytes);
+  EXPECT_EQ(t.net_bytes, 0);
+}
+
+TEST(Threads, FreeOnAnotherThreadIsCountedExactly) {
+  constexpr int kBlocks = 1000;
+  std::vector<void*> blocks(kBlocks);
+  std::atomic<bool> allocated{false};
+  const Totals t = MeasureOnThreads(2, [&](int i) {
+    if (i == 0) {  // Thread A allocates...
+      for (int j = 0; j < kBlocks; ++j) {
+        blocks[static_cast<std::size_t>(j)] = ::operator new(SizeFor(0, j));
+      }
+      allocated.store(true, std::memory_order_release);
+    } else {  // ...thread B frees.
+      while (!allocated.load(std::memory_order_acquire)) {
+        std::this_thread::yield();
+      }
+      for (int j = 0; j < kBlocks; ++j) {
+        ::operator delete(blocks[static_cast<std::size_t>(j)], SizeFor(0, j));
+      }
+    }
+  });
+  int64_t bytes = 0;
+  for (int j = 0; j < kBlocks; ++j) bytes += Bytes(SizeFor(0, j));
+  EXPECT_EQ(t.allocs, kBlocks);
+  EXPECT_EQ(t.alloc_bytes, bytes);
+  EXPECT_EQ(t.frees, kBlocks);
+  EXPECT_EQ(t.freed_bytes, bytes);
+  EXPECT_EQ(t.net_bytes, 0);
+  // B starts freeing only once A holds every block.
+  EXPECT_EQ(t.peak_bytes, bytes);
+}
+
+constexpr int kShortThreads = 8;
+constexpr std::size_t kShortThreadBlock = 40;
+
+// Starts kShortThreads threads inside the loop body, one after another or all
+// at once, each allocating and freeing `k` blocks of kShortThreadBlock bytes,
+// and joins them before the loop ends: every thread starts and exits inside
+// the window.
+//
+// Here std::thread's own state object is inside the window too: libstdc++
+// allocates it with `new` in the creating thread and the new thread deletes
+// it (sized) when its function returns, 1 allocation and 1 free per thread of
+// sizeof(the state). Callers measure that overhead with k = 0, with the same
+// lambda type and so the same state size, and subtract it.
+Totals StartShortThreads(bool concurrently, int k) {
+  std::thread threads[kShortThreads];
+  const auto work = [k] {
+    void* blocks[64];
+    for (int j = 0; j < k; ++j) blocks[j] = ::operator new(kShortThreadBlock);
+    for (int j = 0; j < k; ++j) ::operator delete(blocks[j], kShortThreadBlock);
+  };
+  return MeasureLoop([&] {
+    for (std::thread& thread : threads) {
+      thread = std::thread(work);
+      if (!concurrently) thread.join();
+    }
+    if (concurrently) {
+      for (std::thread& thread : threads) thread.join();
+    }
+  });
+}
+
+void ExpectShortThreadsLoseNothing(bool concurrently) {
+  constexpr int kPerThread = 50;
+  const Totals overhead = StartShortThreads(concurrently, 0);
+  const Totals t = StartShortThreads(concurrently, kPerThread);
+  // libstdc++: exactly one allocation and one free (of the same size) per
+  // std::thread.
+  EXPECT_EQ(overhead.allocs, kShortThreads);
+  EXPECT_EQ(overhead.frees, kShortThreads);
+  EXPECT_EQ(overhead.freed_bytes, overhead.alloc_bytes);
+  EXPECT_EQ(overhead.net_bytes, 0);
+
+  const int64_t blocks = kShortThreads * kPerThread;
+  EXPECT_EQ(t.allocs, overhead.allocs + blocks);
+  EXPECT_EQ(t.alloc_bytes,
+            overhead.alloc_bytes + blocks * Bytes(kShortThreadBlock));
+  EXPECT_EQ(t.frees, overhead.frees + blocks);
+  EXPECT_EQ(t.freed_bytes,
+            overhead.freed_bytes + blocks * Bytes(kShortThreadBlock));
+  EXPECT_EQ(t.net_bytes, 0);
+}
+
+TEST(Threads, ThreadsStartedAndExitedOneAfterAnotherInsideTheWindowLoseNothing) {
+  ExpectShortThreadsLoseNothing(/*concurrently=*/false);
+}
+
+TEST(Threads, ThreadsStartedAndExitedTogetherInsideTheWindowLoseNothing) {
+  ExpectShortThreadsLoseNothing(/*concurrently=*/true);
+}
+
+TEST(Threads, TotalsNowStillIncludesThreadsThatHaveExited) {
+  const Totals before = TotalsNow();
+  const Totals t = StartShortThreads(/*concurrently=*/true, 20);
+  // Every thread has been joined: their slots were released at exit.
+  const Totals after = TotalsNow();
+  EXPECT_EQ(t.allocs, kShortThreads * (20 + 1));
+  EXPECT_EQ(after.allocs - before.allocs, t.allocs);
+  EXPECT_EQ(after.alloc_bytes - before.alloc_bytes, t.alloc_bytes);
+  EXPECT_EQ(after.frees - before.frees, t.frees);
+  EXPECT_EQ(after.freed_bytes - before.freed_bytes, t.freed_bytes);
+  EXPECT_EQ(after.net_bytes - before.net_bytes, 0);
+}
+
+}  // namespace
