@@ -13,6 +13,7 @@
 #include "alloc_counter/alloc_counter.h"
 #include "alloc_counter/column_reporter.h"
 #include "alloc_counter/flags.h"
+#include "alloc_counter/sites.h"
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
@@ -71,6 +72,11 @@ void Initialize(int* argc, char** argv) {
   }
   internal::SetCountPaused(TheFlags().count_paused);
   internal::SetTimedMode(TheFlags().timed);
+  // Sites and sizes are printed by the columns' reporter only: without it
+  // they are not gathered.
+  const bool columns = TheFlags().columns;
+  internal::SetSiteOptions(columns ? TheFlags().sites : 0,
+                           columns && TheFlags().histogram);
   benchmark::Initialize(argc, argv, &PrintUsage);
 }
 

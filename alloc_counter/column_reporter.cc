@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -17,6 +18,7 @@
 
 #include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurements.h"
+#include "alloc_counter/site_report.h"
 #include "benchmark/benchmark.h"
 
 namespace benchmark {
@@ -188,6 +190,9 @@ ColumnReporter::ColumnReporter(std::unique_ptr<BenchmarkReporter> inner,
     : inner_(std::move(inner)), history_(std::move(history)) {
   BENCHMARK_DISABLE_DEPRECATED_WARNING
   is_csv_ = dynamic_cast<benchmark::CSVReporter*>(inner_.get()) != nullptr;
+  is_json_ = dynamic_cast<benchmark::JSONReporter*>(inner_.get()) != nullptr;
+  is_console_ =
+      dynamic_cast<benchmark::ConsoleReporter*>(inner_.get()) != nullptr;
   BENCHMARK_RESTORE_DEPRECATED_WARNING
 }
 
@@ -223,6 +228,8 @@ void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
       }
     }
   }
+  // Each row's allocation sites, if it has any.
+  std::vector<const internal::SiteReport*> row_sites(rows.size(), nullptr);
   for (Run& row : rows) {
     if (IsSkipped(row)) continue;
     if (row.run_type == Run::RT_Iteration) {
@@ -244,6 +251,8 @@ void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
       row.allocs_per_iter = values->allocs_per_iter;
       history_->RecordStatistics(row.run_name.str(), row.statistics);
       AddColumns(*values, &row.counters);
+      row_sites[static_cast<size_t>(&row - rows.data())] =
+          reps[index]->sites.get();
     } else {
       ColumnValues values;
       if (all_reps_known &&
@@ -273,7 +282,46 @@ void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
       for (Run& row : rows) RemoveColumns(&row);
     }
   }
-  inner_->ReportRuns(rows);
+  ReportRowsWithSites(rows, row_sites);
+}
+
+void ColumnReporter::ReportRowsWithSites(
+    const std::vector<Run>& rows,
+    const std::vector<const internal::SiteReport*>& row_sites) {
+  const bool any = std::any_of(row_sites.begin(), row_sites.end(),
+                               [](const auto* r) { return r != nullptr; });
+  if (!any || (!is_console_ && !is_json_)) {
+    inner_->ReportRuns(rows);
+    return;
+  }
+  // One row at a time, each followed by its sites: console and JSON
+  // reporters print rows one by one, so this is what they would print for
+  // the whole batch.
+  std::ostream& out = GetOutputStream();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::vector<Run> one = {rows[i]};
+    if (is_console_) {
+      inner_->ReportRuns(one);
+      if (row_sites[i] != nullptr) {
+        out << internal::ConsoleSiteBlock(*row_sites[i]) << std::flush;
+      }
+      continue;
+    }
+    // JSON: the row is written into a buffer, the sites are added as the
+    // object's last members, and the whole goes to the real stream.
+    std::ostringstream buffer;
+    buffer.copyfmt(out);
+    inner_->SetOutputStream(&buffer);
+    inner_->ReportRuns(one);
+    inner_->SetOutputStream(&out);
+    std::string json = buffer.str();
+    if (row_sites[i] != nullptr) {
+      internal::AddJsonFields(
+          internal::JsonSiteFields(*row_sites[i], std::string(6, ' ')),
+          &json);
+    }
+    out << json;
+  }
 }
 
 void ColumnReporter::Finalize() { inner_->Finalize(); }

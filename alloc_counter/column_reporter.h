@@ -24,6 +24,10 @@
 // statistics functions, whether the repetitions' rows were reported or not
 // (`--benchmark_report_aggregates_only`, `--benchmark_display_aggregates_only`
 // and their per-benchmark forms).
+// With `--alloc_counter_sites` or `--alloc_counter_histogram`, a console
+// reporter prints each row's allocation sites and sizes under it, and a JSON
+// reporter gets them as the members `alloc_sites` and `size_histogram` of
+// the row's object (site_report.h); CSV and other reporters are unchanged.
 // Thread-compatible, like every Google Benchmark reporter: Google Benchmark
 // calls it from one thread.
 
@@ -107,8 +111,16 @@ class ColumnReporter : public benchmark::BenchmarkReporter {
   void Finalize() override;
 
  private:
+  // Passes `rows` to the wrapped reporter, each followed by its sites
+  // (`row_sites`, null where a row has none).
+  void ReportRowsWithSites(
+      const std::vector<Run>& rows,
+      const std::vector<const internal::SiteReport*>& row_sites);
+
   std::unique_ptr<benchmark::BenchmarkReporter> inner_;
   std::shared_ptr<ColumnHistory> history_;
+  bool is_console_ = false;
+  bool is_json_ = false;
   // CSV fixes its columns on its first batch of rows; these record whether
   // ours were among them.
   bool is_csv_ = false;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -24,14 +25,17 @@ struct Choice {
   bool setting;
 };
 
-// One `--alloc_counter_NAME=VALUE` flag. Each flag chooses one of two values,
-// which sets a bool member of Flags.
+// One `--alloc_counter_NAME=VALUE` flag. A flag either chooses one of two
+// values, which sets a bool member of Flags, or takes a whole number from 0
+// to `max_number`, which sets the int member `number`.
 struct FlagSpec {
   absl::string_view name;  // NAME, without the prefix
   bool Flags::*member;
   Choice choices[2];       // in the order help and error messages list them
   absl::string_view bare;  // what the bare flag (no `=`) means; empty: error
   absl::string_view help;  // what the flag does, for --help
+  int Flags::*number = nullptr;  // set instead of `member` if not null
+  int max_number = 0;
 };
 
 // Every flag alloc_counter accepts. The parser, its error messages and
@@ -53,10 +57,25 @@ constexpr FlagSpec kFlags[] = {
      {{"memory_run", false}, {"timed", true}},
      "",
      "count in the memory run, or in the timed run on all its threads"},
+    {"sites",
+     nullptr,
+     {},
+     "",
+     "show the N call stacks that allocate most per iteration, 0 for none",
+     &Flags::sites,
+     1000},
+    {"histogram",
+     &Flags::histogram,
+     {{"false", false}, {"true", true}},
+     "true",
+     "show the requested sizes of the loop's allocations"},
 };
 
 // The accepted values of `flag`, joined by `separator`.
 std::string Values(const FlagSpec& flag, absl::string_view separator) {
+  if (flag.number != nullptr) {
+    return absl::StrCat("a whole number from 0 to ", flag.max_number);
+  }
   std::string values;
   for (const Choice& choice : flag.choices) {
     if (!values.empty()) absl::StrAppend(&values, separator);
@@ -66,16 +85,22 @@ std::string Values(const FlagSpec& flag, absl::string_view separator) {
 }
 
 // The value that selects `flag`'s default setting.
-absl::string_view Default(const FlagSpec& flag) {
+std::string Default(const FlagSpec& flag) {
   const Flags defaults;
+  if (flag.number != nullptr) return absl::StrCat(defaults.*flag.number);
   for (const Choice& choice : flag.choices) {
-    if (choice.setting == defaults.*flag.member) return choice.value;
+    if (choice.setting == defaults.*flag.member) {
+      return std::string(choice.value);
+    }
   }
   return "";
 }
 
 // `--alloc_counter_NAME={VALUE|VALUE}`, as --help shows `flag`.
 std::string Usage(const FlagSpec& flag) {
+  if (flag.number != nullptr) {
+    return absl::StrCat(kPrefix, flag.name, "=<N>");
+  }
   return absl::StrCat(kPrefix, flag.name, "={", Values(flag, "|"), "}");
 }
 
@@ -92,7 +117,16 @@ bool ParseOne(absl::string_view arg, Flags* flags, std::string* error) {
   for (const FlagSpec& flag : kFlags) {
     if (name != flag.name) continue;
     if (!has_value) value = flag.bare;
+    int number = 0;
+    if (flag.number != nullptr && has_value &&
+        absl::SimpleAtoi(value, &number) && number >= 0 &&
+        number <= flag.max_number &&
+        value.find_first_not_of("0123456789") == absl::string_view::npos) {
+      flags->*flag.number = number;
+      return true;
+    }
     for (const Choice& choice : flag.choices) {
+      if (flag.number != nullptr) break;
       if (value == choice.value) {
         flags->*flag.member = choice.setting;
         return true;
@@ -108,7 +142,7 @@ bool ParseOne(absl::string_view arg, Flags* flags, std::string* error) {
   absl::string_view separator = " ";
   for (const FlagSpec& flag : kFlags) {
     absl::StrAppend(error, separator, kPrefix, flag.name, "=",
-                    Values(flag, "|"));
+                    flag.number != nullptr ? "<N>" : Values(flag, "|"));
     separator = ", ";
   }
   return false;

@@ -28,6 +28,8 @@ struct Flags {
   bool columns = true;        // --alloc_counter_columns=true
   bool count_paused = false;  // --alloc_counter_paused=exclude
   bool timed = false;         // --alloc_counter_mode=memory_run
+  int sites = 0;              // --alloc_counter_sites=0
+  bool histogram = false;     // --alloc_counter_histogram=false
 };
 
 // ParseFlags()

@@ -36,6 +36,8 @@ ABSL_CONST_INIT extern std::atomic<uint64_t> g_hook_state;
 constexpr uint64_t kWindowArmed = uint64_t{1} << 0;
 constexpr uint64_t kWindowInLoop = uint64_t{1} << 1;
 constexpr uint64_t kWindowPaused = uint64_t{1} << 2;
+// Allocation sites and sizes are gathered in the window (sites.h).
+constexpr uint64_t kWindowSites = uint64_t{1} << 3;
 // Three 16-bit counts: timed loops running unpaused, thread scopes alive and
 // process scopes alive.
 constexpr int kTimedLoopsShift = 8;

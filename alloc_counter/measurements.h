@@ -24,10 +24,13 @@
 #define ALLOC_COUNTER_MEASUREMENTS_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace alloc_counter {
 namespace internal {
+
+struct SiteReport;  // site_report.h
 
 // The fields of a `benchmark::MemoryManager::Result` that every Google
 // Benchmark version has, as `Stop()` wrote them.
@@ -61,6 +64,9 @@ struct Measurement {
   bool skipped = false;
   // What `Stop()` wrote into the run's `Result`.
   ResultFields result;
+  // The memory run's allocation sites and sizes, if asked for
+  // (`--alloc_counter_sites`, `--alloc_counter_histogram`); null otherwise.
+  std::shared_ptr<const SiteReport> sites;
 };
 
 // AddMeasurement()

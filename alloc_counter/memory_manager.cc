@@ -18,6 +18,8 @@
 
 #include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurements.h"
+#include "alloc_counter/site_report.h"
+#include "alloc_counter/sites.h"
 #include "alloc_counter/thread_counters.h"
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/window.h"
@@ -58,7 +60,8 @@ Measurement Measure(const Totals& window, const LoopEnd& loop) {
 void EndMemoryRun(benchmark::MemoryManager::Result& result) {
   const Totals window = EndMeasurement();
   ResetTimedBase();
-  const Measurement m = Measure(window, WindowLoopEnd());
+  Measurement m = Measure(window, WindowLoopEnd());
+  m.sites = TakeSiteReport(WindowLoopEnd().iterations);
   result.num_allocs = m.result.num_allocs;
   result.total_allocated_bytes = m.result.total_allocated_bytes;
   result.max_bytes_used = m.result.max_bytes_used;
@@ -70,7 +73,10 @@ void EndMemoryRun(benchmark::MemoryManager::Result& result) {
 class CountingMemoryManagerBase : public benchmark::MemoryManager {
  public:
   using benchmark::MemoryManager::Stop;
-  void Start() override { BeginMeasurement(); }
+  void Start() override {
+    BeginSites();
+    BeginMeasurement();
+  }
   void Stop(Result& result) override { EndMemoryRun(result); }
 };
 

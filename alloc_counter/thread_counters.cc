@@ -41,6 +41,7 @@
 #include "absl/base/thread_annotations.h"
 #include "alloc_counter/block_sizes.h"
 #include "alloc_counter/hook_state.h"
+#include "alloc_counter/sites.h"
 #include "alloc_counter/spin_lock.h"
 
 namespace alloc_counter {
@@ -54,6 +55,7 @@ struct Mode {
   bool count = false;         // count allocations and frees per thread
   bool thread_live = false;   // keep per-thread live bytes
   bool process_live = false;  // keep process-wide live bytes
+  bool sites = false;         // gather the allocation's site (sites.h)
 
   explicit Mode(uint64_t state) {
     const bool in_window =
@@ -69,6 +71,7 @@ struct Mode {
     count = window_counts || timed || thread_scopes || process_scopes;
     thread_live = thread_scopes;
     process_live = in_window || process_scopes;
+    sites = window_counts && (state & kWindowSites) != 0;
   }
 
   bool keeps_sizes() const { return thread_live || process_live; }
@@ -281,6 +284,7 @@ void RecordAllocation(void* p, size_t size) {
     RaisePeak(g_peak, g_live.fetch_add(bytes, kRelaxed) + bytes);
   }
   if (mode.keeps_sizes()) RememberBlockSize(p, size);
+  if (ABSL_PREDICT_FALSE(mode.sites)) RecordSite(size);
   tls_in_record = false;
 }
 

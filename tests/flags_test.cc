@@ -121,6 +121,44 @@ TEST(ParseFlags, ModeMemoryRunCountsInTheMemoryRun) {
   EXPECT_FALSE(flags.timed);
 }
 
+TEST(ParseFlags, SitesTakesAWholeNumber) {
+  Args args = {"prog", "--alloc_counter_sites=12", "--alloc_counter_histogram"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_EQ(flags.sites, 12);
+  EXPECT_TRUE(flags.histogram);
+  EXPECT_EQ(*args.argc(), 1);
+}
+
+TEST(ParseFlags, SitesAndHistogramAreOffByDefault) {
+  const Flags flags;
+  EXPECT_EQ(flags.sites, 0);
+  EXPECT_FALSE(flags.histogram);
+}
+
+TEST(ParseFlags, RejectsASitesValueThatIsNotAWholeNumberUpTo1000) {
+  for (const char* value : {"-1", "x", "1001", "", "+1", " 1", "1.5"}) {
+    const std::string arg = std::string("--alloc_counter_sites=") + value;
+    Args args = {"prog", arg.c_str()};
+    Flags flags;
+    std::string error;
+    EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error))
+        << value;
+    EXPECT_EQ(error, std::string("invalid value '") + value +
+                         "' for --alloc_counter_sites; accepted values: a "
+                         "whole number from 0 to 1000");
+    EXPECT_EQ(flags.sites, 0);
+  }
+  Args bare = {"prog", "--alloc_counter_sites"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(bare.argc(), bare.argv(), &flags, &error));
+  EXPECT_EQ(error,
+            "missing value for --alloc_counter_sites; accepted values: a "
+            "whole number from 0 to 1000");
+}
+
 TEST(ParseFlags, WithoutItsFlagsKeepsTheDefaultsAndEveryArgument) {
   Args args = {"prog", "--benchmark_filter=x", "foo"};
   Flags flags;
@@ -238,7 +276,9 @@ TEST(ParseFlags, RejectsAnUnknownFlagNamingItAndEveryKnownFlag) {
             "unknown flag --alloc_counter_bogus; known flags: "
             "--alloc_counter_columns=true|false, "
             "--alloc_counter_paused=exclude|include, "
-            "--alloc_counter_mode=memory_run|timed");
+            "--alloc_counter_mode=memory_run|timed, "
+            "--alloc_counter_sites=<N>, "
+            "--alloc_counter_histogram=false|true");
   EXPECT_EQ(*args.argc(), 2);
   EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
 }
@@ -271,6 +311,11 @@ TEST(FlagsHelp, ListsEveryFlagOnOneLineWithItsValuesAndDefault) {
   EXPECT_THAT(help,
               ContainsRegex("\n  --alloc_counter_mode=\\{memory_run\\|timed\\}"
                             " +[^\n]+ \\(default: memory_run\\)\n"));
+  EXPECT_THAT(help, ContainsRegex("\n  --alloc_counter_sites=<N>"
+                                  " +[^\n]+ \\(default: 0\\)\n"));
+  EXPECT_THAT(help,
+              ContainsRegex("\n  --alloc_counter_histogram=\\{false\\|true\\}"
+                            " +[^\n]+ \\(default: false\\)\n"));
 }
 
 }  // namespace

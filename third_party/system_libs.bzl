@@ -1,7 +1,8 @@
 """Repository rules exposing the Debian-packaged C++ libraries to Bazel.
 
 Google Benchmark (libbenchmark-dev), GoogleTest (libgtest-dev) and Abseil
-(libabsl-dev) are offered under the labels their upstream Bazel builds use:
+(libabsl-dev) are offered under the labels their upstream Bazel builds use
+(and elfutils' libdw, from libdw-dev, as @elfutils//:dw):
 
   @com_google_benchmark//:benchmark, :benchmark_main
   @com_google_googletest//:gtest, :gtest_main, :gtest_prod
@@ -201,8 +202,39 @@ system_abseil = repository_rule(
     doc = "Abseil from libabsl-dev, under upstream package:target labels.",
 )
 
+def _system_elfutils_impl(rctx):
+    _symlink_headers(rctx, ["dwarf.h", "elfutils", "gelf.h", "libelf.h"], "libdw-dev")
+    _require_libs(rctx, ["libdw.so", "libelf.so"], "libdw-dev")
+    _write_workspace(rctx)
+    rctx.file("BUILD.bazel", _GENERATED.format("libdw-dev") + """
+load("@rules_cc//cc:defs.bzl", "cc_library")
+
+package(default_visibility = ["//visibility:public"])
+
+# libdw and libdwfl (elfutils/libdw.h, elfutils/libdwfl.h, dwarf.h): DWARF debug
+# information of a running process.
+cc_library(
+    name = "dw",
+    hdrs = glob([
+        "include/dwarf.h",
+        "include/elfutils/*.h",
+        "include/gelf.h",
+        "include/libelf.h",
+    ]),
+    includes = ["include"],
+    linkopts = ["-ldw", "-lelf"],
+)
+""")
+
+system_elfutils = repository_rule(
+    implementation = _system_elfutils_impl,
+    local = True,
+    doc = "elfutils' libdw from libdw-dev (no upstream Bazel build to mirror).",
+)
+
 def system_libs():
     """Declares the system-library repositories under their upstream names."""
     system_abseil(name = "com_google_absl")
+    system_elfutils(name = "elfutils")
     system_benchmark(name = "com_google_benchmark")
     system_googletest(name = "com_google_googletest")

@@ -4,11 +4,12 @@
 # compiler, Google Benchmark, Abseil, GoogleTest and Python 3 for the Python
 # tests; jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
 # tests; Chromium for the test of alloc_counter_compare's HTML report; and
-# clang-format and npm (for buildifier) for tools/check_format.sh.
+# clang-format and npm (for buildifier) for tools/check_format.sh. elfutils'
+# libdw names the frames of --alloc_counter_sites.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
-packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev python3)
+packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev libdw-dev python3)
 # zlib, for the demo benchmark of C APIs (benchmarks/c_api_benchmark.cc).
 packages+=(zlib1g-dev)
 # The reliability tests (tests/reliability, docs/reliability.md): the

@@ -24,6 +24,8 @@ FLAGS = [
     ("--alloc_counter_columns", "{true|false}", "true"),
     ("--alloc_counter_paused", "{exclude|include}", "exclude"),
     ("--alloc_counter_mode", "{memory_run|timed}", "memory_run"),
+    ("--alloc_counter_sites", "<N>", "0"),
+    ("--alloc_counter_histogram", "{false|true}", "false"),
 ]
 
 
