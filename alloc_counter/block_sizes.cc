@@ -12,6 +12,8 @@
 #include "alloc_counter/block_sizes.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 
 #include <cstdint>
@@ -28,33 +30,40 @@ namespace alloc_counter {
 namespace internal {
 namespace {
 
-// An allocator on `malloc`, so that the table never calls the hooks it
-// serves.
+// An allocator on whole pages from mmap, so that the table never calls the
+// hooks it serves, nor the C allocator under them (which alloc_counter's
+// :malloc may also count, and whose failures a program or test may
+// inject). The table asks for memory only when it grows.
 template <typename T>
-struct MallocAllocator {
+struct PageAllocator {
   using value_type = T;
-  MallocAllocator() = default;
+  PageAllocator() = default;
   template <typename U>
-  MallocAllocator(const MallocAllocator<U>&) {}  // NOLINT: rebinding
+  PageAllocator(const PageAllocator<U>&) {}  // NOLINT: rebinding
+  static size_t Bytes(size_t n) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    return (n * sizeof(T) + page - 1) / page * page;
+  }
   T* allocate(size_t n) {
-    void* p = std::malloc(n * sizeof(T));
-    if (p == nullptr) std::abort();
+    void* p = mmap(nullptr, Bytes(n), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) std::abort();
     return static_cast<T*>(p);
   }
-  void deallocate(T* p, size_t) { std::free(p); }
+  void deallocate(T* p, size_t n) { munmap(p, Bytes(n)); }
   template <typename U>
-  bool operator==(const MallocAllocator<U>&) const {
+  bool operator==(const PageAllocator<U>&) const {
     return true;
   }
   template <typename U>
-  bool operator!=(const MallocAllocator<U>&) const {
+  bool operator!=(const PageAllocator<U>&) const {
     return false;
   }
 };
 
 using SizeTable = absl::flat_hash_map<
     uintptr_t, size_t, absl::Hash<uintptr_t>, std::equal_to<uintptr_t>,
-    MallocAllocator<std::pair<const uintptr_t, size_t>>>;
+    PageAllocator<std::pair<const uintptr_t, size_t>>>;
 
 ABSL_CONST_INIT SpinLock g_mu;
 
