@@ -52,10 +52,12 @@ Totals MeasureLoop(Body&& body) {
 // one window. std::thread allocates its state object when it is created and
 // the new thread frees it when its function returns, so the threads are
 // created between BeginMeasurement() and EnterLoop() (set-up, not counted),
-// released together once the loop is entered, and kept alive until the
-// window is closed: only `work` is counted.
+// the loop is entered once all of them are running, they are released
+// together, and kept alive until the window is closed: only `work` is
+// counted.
 template <typename Work>
 Totals MeasureOnThreads(int n, Work work) {
+  std::atomic<int> started{0};
   std::atomic<bool> go{false};
   std::atomic<bool> finish{false};
   std::atomic<int> done{0};
@@ -64,6 +66,7 @@ Totals MeasureOnThreads(int n, Work work) {
   alloc_counter::internal::BeginMeasurement();
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
+      started.fetch_add(1, std::memory_order_acq_rel);
       while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
       work(i);
       done.fetch_add(1, std::memory_order_acq_rel);
@@ -72,6 +75,9 @@ Totals MeasureOnThreads(int n, Work work) {
       }
     });
   }
+  // What a thread's start allocates (glibc, with the C allocator counted)
+  // stays out of the loop.
+  while (started.load(std::memory_order_acquire) < n) std::this_thread::yield();
   alloc_counter::internal::EnterLoop();
   go.store(true, std::memory_order_release);
   while (done.load(std::memory_order_acquire) < n) std::this_thread::yield();
