@@ -5,12 +5,13 @@
 // and file reporters Google Benchmark would create from its flags, each
 // wrapped in a ColumnReporter.
 
+#include "alloc_counter/alloc_counter.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
-#include "alloc_counter/alloc_counter.h"
 #include "alloc_counter/column_reporter.h"
 #include "alloc_counter/flags.h"
 #include "alloc_counter/sites.h"
@@ -86,10 +87,9 @@ size_t RunSpecifiedBenchmarks() {
       benchmark::FLAGS_benchmark_enable_random_interleaving);
   // CreateDefaultDisplayReporter() hands over a reporter built from
   // --benchmark_format, --benchmark_color and --benchmark_counters_tabular.
-  ColumnReporter display(
-      std::unique_ptr<benchmark::BenchmarkReporter>(
-          benchmark::CreateDefaultDisplayReporter()),
-      history);
+  ColumnReporter display(std::unique_ptr<benchmark::BenchmarkReporter>(
+                             benchmark::CreateDefaultDisplayReporter()),
+                         history);
   if (benchmark::FLAGS_benchmark_out.empty()) {
     return benchmark::RunSpecifiedBenchmarks(&display);
   }

@@ -67,10 +67,10 @@ int BenchmarkMain(int argc, char** argv);
 //
 // Defines `main` for a benchmark program, as `BENCHMARK_MAIN()` does, with
 // alloc_counter's columns. Use it in place of `BENCHMARK_MAIN()`.
-#define ALLOC_COUNTER_BENCHMARK_MAIN()                   \
-  int main(int argc, char** argv) {                      \
-    return ::alloc_counter::BenchmarkMain(argc, argv);   \
-  }                                                      \
+#define ALLOC_COUNTER_BENCHMARK_MAIN()                 \
+  int main(int argc, char** argv) {                    \
+    return ::alloc_counter::BenchmarkMain(argc, argv); \
+  }                                                    \
   int main(int, char**)
 
 #endif  // ALLOC_COUNTER_ALLOC_COUNTER_H_

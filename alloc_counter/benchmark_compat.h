@@ -89,8 +89,8 @@ bool IsSkipped(const R& run) {
 // Up to 1.9.1 `memory_result` points to the result (or is null); from 1.9.2
 // it holds the result, present when its `memory_iterations` is non-zero.
 // (Unused from 1.9.2 on, hence [[maybe_unused]].)
-[[maybe_unused]] inline const benchmark::MemoryManager::Result*
-MemoryResultOf(const benchmark::MemoryManager::Result* result) {
+[[maybe_unused]] inline const benchmark::MemoryManager::Result* MemoryResultOf(
+    const benchmark::MemoryManager::Result* result) {
   return result;
 }
 template <typename R>
@@ -119,20 +119,19 @@ void ClearMemoryResult(RunT* run) {
 // what freed memory holds.
 template <typename RunT>
 void RepairMemoryResults(std::vector<RunT>& runs) {
-  if constexpr (std::is_pointer_v<decltype(
-                    std::declval<RunT&>().memory_result)>) {
+  if constexpr (std::is_pointer_v<
+                    decltype(std::declval<RunT&>().memory_result)>) {
     if (runs.size() < 2) return;
     const RunT& last = runs.back();
     for (RunT& run : runs) {
       if (&run == &last || run.memory_result == nullptr) continue;
-      if (last.memory_result == nullptr ||
-          run.run_type != RunT::RT_Iteration ||
+      if (last.memory_result == nullptr || run.run_type != RunT::RT_Iteration ||
           run.repetition_index > last.repetition_index) {
         run.memory_result = nullptr;
         continue;
       }
-      run.memory_result = last.memory_result - (last.repetition_index -
-                                                run.repetition_index);
+      run.memory_result =
+          last.memory_result - (last.repetition_index - run.repetition_index);
     }
   }
 }

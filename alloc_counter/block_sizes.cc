@@ -15,7 +15,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -61,9 +60,10 @@ struct PageAllocator {
   }
 };
 
-using SizeTable = absl::flat_hash_map<
-    uintptr_t, size_t, absl::Hash<uintptr_t>, std::equal_to<uintptr_t>,
-    PageAllocator<std::pair<const uintptr_t, size_t>>>;
+using SizeTable =
+    absl::flat_hash_map<uintptr_t, size_t, absl::Hash<uintptr_t>,
+                        std::equal_to<uintptr_t>,
+                        PageAllocator<std::pair<const uintptr_t, size_t>>>;
 
 ABSL_CONST_INIT SpinLock g_mu;
 

@@ -147,8 +147,8 @@ const ColumnHistory::Repetitions& ColumnHistory::Find(
     const std::vector<Run>& rows) {
   std::vector<internal::Measurement> fresh = internal::TakeMeasurements();
   const Run& first = rows.front();
-  const auto repetitions = static_cast<size_t>(std::max<int64_t>(
-      1, static_cast<int64_t>(first.repetitions)));
+  const auto repetitions = static_cast<size_t>(
+      std::max<int64_t>(1, static_cast<int64_t>(first.repetitions)));
   if (!interleaved_) {
     // A memory run ended since the last rows: these are a new benchmark's.
     if (!fresh.empty()) {
@@ -317,8 +317,7 @@ void ColumnReporter::ReportRowsWithSites(
     std::string json = buffer.str();
     if (row_sites[i] != nullptr) {
       internal::AddJsonFields(
-          internal::JsonSiteFields(*row_sites[i], std::string(6, ' ')),
-          &json);
+          internal::JsonSiteFields(*row_sites[i], std::string(6, ' ')), &json);
     }
     out << json;
   }

@@ -154,8 +154,7 @@ bool ParseFlags(int* argc, char** argv, Flags* flags, std::string* error) {
   Flags parsed = *flags;
   for (int i = 1; i < *argc; ++i) {
     absl::string_view arg = argv[i];
-    if (absl::ConsumePrefix(&arg, kPrefix) &&
-        !ParseOne(arg, &parsed, error)) {
+    if (absl::ConsumePrefix(&arg, kPrefix) && !ParseOne(arg, &parsed, error)) {
       return false;
     }
   }

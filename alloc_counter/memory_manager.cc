@@ -82,8 +82,8 @@ class CountingMemoryManagerBase : public benchmark::MemoryManager {
 
 // Adds `Stop(Result*)` where the base class declares it (before 1.8). The
 // template argument keeps the override out of sight of versions without it.
-template <typename Base,
-          bool kHasPointerStop = HasPointerStop<benchmark::MemoryManager>::value>
+template <typename Base, bool kHasPointerStop =
+                             HasPointerStop<benchmark::MemoryManager>::value>
 class CountingMemoryManager : public Base {};
 
 template <typename Base>

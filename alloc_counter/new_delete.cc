@@ -34,9 +34,9 @@ namespace {
 
 using alloc_counter::internal::EnterBackend;
 using alloc_counter::internal::HookState;
+using alloc_counter::internal::kUnknownSize;
 using alloc_counter::internal::LeaveBackend;
 using alloc_counter::internal::OnlyTimedLoops;
-using alloc_counter::internal::kUnknownSize;
 using alloc_counter::internal::tls_in_backend;
 
 // The alignment argument of the forms without `std::align_val_t`: plain
@@ -127,7 +127,8 @@ ABSL_ATTRIBUTE_NOINLINE void DeallocateCounted(void* p, std::size_t size) {
 inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
   const uint64_t state = HookState();
   if (ABSL_PREDICT_FALSE(state != 0)) {
-    if (!OnlyTimedLoops(state)) return AllocateCounted(size, alignment, nothrow);
+    if (!OnlyTimedLoops(state))
+      return AllocateCounted(size, alignment, nothrow);
     void* p = Backend(size, alignment);
     if (ABSL_PREDICT_FALSE(p == nullptr)) {
       p = AllocateSlow(size, alignment, nothrow);
@@ -160,12 +161,8 @@ inline std::size_t Align(std::align_val_t alignment) {
 }  // namespace
 
 // Throwing forms.
-void* operator new(std::size_t size) {
-  return Allocate(size, kPlain, false);
-}
-void* operator new[](std::size_t size) {
-  return Allocate(size, kPlain, false);
-}
+void* operator new(std::size_t size) { return Allocate(size, kPlain, false); }
+void* operator new[](std::size_t size) { return Allocate(size, kPlain, false); }
 void* operator new(std::size_t size, std::align_val_t alignment) {
   return Allocate(size, Align(alignment), false);
 }

@@ -145,7 +145,7 @@ void __wrap__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state) {
 // lacks resolve to null, and nothing calls their wrappers, since no code of
 // that version names them.
 void __real__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
-                                                  const char* message)
+                                                   const char* message)
     __attribute__((weak));
 void __real__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
     benchmark::State* state, const std::string& message) __attribute__((weak));
@@ -153,7 +153,7 @@ void __real__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt
     benchmark::State* state, const std::string& message) __attribute__((weak));
 
 void __wrap__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
-                                                  const char* message) {
+                                                   const char* message) {
   alloc_counter::internal::OnLoopSkip(*state);
   __real__ZN9benchmark5State13SkipWithErrorEPKc(state, message);
 }

@@ -82,34 +82,32 @@ std::string Describe(const char* statement, int64_t expected,
 }  // namespace testing_internal
 }  // namespace alloc_counter
 
-#define ALLOC_COUNTER_CHECK_ALLOCS_(statement, expected, threads, fail)     \
-  GTEST_AMBIGUOUS_ELSE_BLOCKER_                                              \
-  if (const ::alloc_counter::AllocationCounts alloc_counter_counts_ =        \
-          ::alloc_counter::testing_internal::CountAllocations(               \
-              threads, [&]() { statement; });                                \
-      alloc_counter_counts_.allocs == static_cast<int64_t>(expected)) {      \
-  } else                                                                     \
-    fail() << ::alloc_counter::testing_internal::Describe(                   \
-        #statement, static_cast<int64_t>(expected), alloc_counter_counts_,   \
+#define ALLOC_COUNTER_CHECK_ALLOCS_(statement, expected, threads, fail)    \
+  GTEST_AMBIGUOUS_ELSE_BLOCKER_                                            \
+  if (const ::alloc_counter::AllocationCounts alloc_counter_counts_ =      \
+          ::alloc_counter::testing_internal::CountAllocations(             \
+              threads, [&]() { statement; });                              \
+      alloc_counter_counts_.allocs == static_cast<int64_t>(expected)) {    \
+  } else                                                                   \
+    fail() << ::alloc_counter::testing_internal::Describe(                 \
+        #statement, static_cast<int64_t>(expected), alloc_counter_counts_, \
         threads)
 
-#define EXPECT_ALLOCS(statement, n)                                    \
-  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n,                            \
-                              ::alloc_counter::Threads::kCurrent,      \
-                              ADD_FAILURE)
-#define ASSERT_ALLOCS(statement, n)                                    \
-  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n,                            \
-                              ::alloc_counter::Threads::kCurrent,      \
-                              GTEST_FAIL)
+#define EXPECT_ALLOCS(statement, n)         \
+  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n, \
+                              ::alloc_counter::Threads::kCurrent, ADD_FAILURE)
+#define ASSERT_ALLOCS(statement, n)         \
+  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n, \
+                              ::alloc_counter::Threads::kCurrent, GTEST_FAIL)
 #define EXPECT_NO_ALLOCS(statement) EXPECT_ALLOCS(statement, 0)
 #define ASSERT_NO_ALLOCS(statement) ASSERT_ALLOCS(statement, 0)
 
-#define EXPECT_ALLOCS_ALL_THREADS(statement, n)                        \
-  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n,                            \
-                              ::alloc_counter::Threads::kAll, ADD_FAILURE)
-#define ASSERT_ALLOCS_ALL_THREADS(statement, n)                        \
-  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n,                            \
-                              ::alloc_counter::Threads::kAll, GTEST_FAIL)
+#define EXPECT_ALLOCS_ALL_THREADS(statement, n)                             \
+  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n, ::alloc_counter::Threads::kAll, \
+                              ADD_FAILURE)
+#define ASSERT_ALLOCS_ALL_THREADS(statement, n)                             \
+  ALLOC_COUNTER_CHECK_ALLOCS_(statement, n, ::alloc_counter::Threads::kAll, \
+                              GTEST_FAIL)
 #define EXPECT_NO_ALLOCS_ALL_THREADS(statement) \
   EXPECT_ALLOCS_ALL_THREADS(statement, 0)
 #define ASSERT_NO_ALLOCS_ALL_THREADS(statement) \

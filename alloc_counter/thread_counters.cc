@@ -244,7 +244,6 @@ Totals CountsSince(const Totals& now, const Totals& start) {
   return t;
 }
 
-
 ABSL_CONST_INIT std::atomic<uint64_t> g_hook_state{0};
 
 __thread TimedCounts tls_timed_counts
@@ -308,7 +307,6 @@ void RecordDeallocation(void* p, size_t size) {
   if (mode.process_live) g_live.fetch_sub(bytes, kRelaxed);
   tls_in_record = false;
 }
-
 
 Totals TotalsNow() {
   Totals t = AllThreadsTotals();

@@ -88,8 +88,7 @@ void TimedLoopFinished(int64_t iterations, int threads) {
   // The run ends when all its threads' loops have ended. (Counting loops
   // that have started would not do: one thread can run its whole loop
   // before another has entered its own.)
-  if (g_timed_finished.fetch_add(1, std::memory_order_acq_rel) + 1 !=
-      threads) {
+  if (g_timed_finished.fetch_add(1, std::memory_order_acq_rel) + 1 != threads) {
     return;
   }
   g_timed_finished.store(0, kRelaxed);

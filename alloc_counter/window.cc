@@ -29,12 +29,12 @@ constexpr std::memory_order kRelaxed = std::memory_order_relaxed;
 ABSL_CONST_INIT std::atomic<bool> g_count_paused{false};
 
 struct Window {
-  Totals start;              // counts at BeginMeasurement()
-  int64_t live_base = 0;     // process live bytes at EnterLoop()
-  int64_t saved_peak = 0;    // process peak before EnterLoop()
-  int64_t net_bytes = 0;     // results of the loop, set by ExitLoop()
+  Totals start;            // counts at BeginMeasurement()
+  int64_t live_base = 0;   // process live bytes at EnterLoop()
+  int64_t saved_peak = 0;  // process peak before EnterLoop()
+  int64_t net_bytes = 0;   // results of the loop, set by ExitLoop()
   int64_t peak_bytes = 0;
-  LoopEnd loop_end;          // set by SetWindowLoopEnd()
+  LoopEnd loop_end;  // set by SetWindowLoopEnd()
 };
 ABSL_CONST_INIT Window g_window;
 
@@ -61,9 +61,7 @@ Totals EndMeasurement() {
   return t;
 }
 
-bool WindowArmed() {
-  return (g_hook_state.load(kRelaxed) & kWindowArmed) != 0;
-}
+bool WindowArmed() { return (g_hook_state.load(kRelaxed) & kWindowArmed) != 0; }
 
 void EnterLoop() {
   if (!WindowArmed()) return;

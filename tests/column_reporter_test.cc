@@ -10,12 +10,13 @@
 // `MemoryManager::Result` names `MemoryManager::TombstoneValue`, which
 // Debian's shared libbenchmark 1.7.1 does not export.
 
+#include "alloc_counter/column_reporter.h"
+
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "alloc_counter/column_reporter.h"
 #include "benchmark/benchmark.h"
 #include "gtest/gtest.h"
 
@@ -70,7 +71,7 @@ void BM_GrowsPerRepetition(benchmark::State& state) {
     for (int i = 0; i < blocks; ++i) {
       void* p = ::operator new(10);
       benchmark::DoNotOptimize(p);
-      ::operator delete(p, std::size_t{10});
+      ::operator delete (p, std::size_t{10});
     }
   }
 }

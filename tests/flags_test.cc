@@ -143,8 +143,7 @@ TEST(ParseFlags, RejectsASitesValueThatIsNotAWholeNumberUpTo1000) {
     Args args = {"prog", arg.c_str()};
     Flags flags;
     std::string error;
-    EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error))
-        << value;
+    EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << value;
     EXPECT_EQ(error, std::string("invalid value '") + value +
                          "' for --alloc_counter_sites; accepted values: a "
                          "whole number from 0 to 1000");
@@ -171,12 +170,9 @@ TEST(ParseFlags, WithoutItsFlagsKeepsTheDefaultsAndEveryArgument) {
 }
 
 TEST(ParseFlags, RemovesItsFlagsAndKeepsOtherArgumentsInOrder) {
-  Args args = {"prog",
-               "--benchmark_filter=x",
-               "--alloc_counter_columns=false",
-               "foo",
-               "--alloc_counter_paused=include",
-               "bar"};
+  Args args = {
+      "prog", "--benchmark_filter=x",           "--alloc_counter_columns=false",
+      "foo",  "--alloc_counter_paused=include", "bar"};
   Flags flags;
   std::string error;
   ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;

@@ -40,14 +40,14 @@ extern "C" const char* __tsan_default_options() {
 namespace {
 
 using alloc_counter::internal::Totals;
-using test_util::Bytes;
-using test_util::MeasureLoop;
 using test_util::Al;
 using test_util::AlignmentsFor;
+using test_util::Bytes;
 using test_util::DeleteForm;
 using test_util::DeleteForms;
 using test_util::IsAligned;
 using test_util::kSizes;
+using test_util::MeasureLoop;
 using test_util::NewFor;
 using test_util::NewForm;
 using test_util::NewForms;
@@ -150,8 +150,8 @@ TEST(OperatorNew, ZeroSizeReturnsUniqueNonNullPointerCountedAsZeroBytes) {
   EXPECT_EQ(t.alloc_bytes, 0);
   EXPECT_EQ(t.net_bytes, 0);
   EXPECT_EQ(t.peak_bytes, 0);
-  ::operator delete(p, std::size_t{0});
-  ::operator delete(q, std::size_t{0});
+  ::operator delete (p, std::size_t{0});
+  ::operator delete (q, std::size_t{0});
 }
 
 TEST(OperatorNew, ZeroSizeArrayAndAlignedFormsReturnUniqueNonNullPointers) {
@@ -170,7 +170,7 @@ TEST(OperatorNew, ZeroSizeArrayAndAlignedFormsReturnUniqueNonNullPointers) {
   EXPECT_EQ(t.allocs, 2);
   EXPECT_EQ(t.alloc_bytes, 0);
   ::operator delete[](a, std::size_t{0});
-  ::operator delete(b, std::size_t{0}, Al(64));
+  ::operator delete (b, std::size_t{0}, Al(64));
 }
 
 TEST(OperatorDelete, NullPointerIsNotCounted) {
@@ -251,7 +251,8 @@ TEST(AllocationFailure, NothrowFormsReturnNullAndAreNotCounted) {
   EXPECT_EQ(t.peak_bytes, 0);
 }
 
-TEST(AllocationFailure, NewHandlerIsCalledUntilItUninstallsThenBadAllocIsThrown) {
+TEST(AllocationFailure,
+     NewHandlerIsCalledUntilItUninstallsThenBadAllocIsThrown) {
   volatile std::size_t huge = kImpossibleSize;
   g_handler_calls = 0;
   bool thrown = false;

@@ -14,6 +14,8 @@
 // GoogleTest's assertions allocate, so every EXPECT/ASSERT sits outside the
 // window.
 
+#include "alloc_counter/window.h"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -22,16 +24,12 @@
 #include <vector>
 
 #include "alloc_counter/thread_counters.h"
-#include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
 #include "gtest/gtest.h"
 #include "tests/util/measure.h"
 
 namespace {
 
-using alloc_counter::internal::Totals;
-using test_util::Bytes;
-using test_util::MeasureLoop;
 using alloc_counter::internal::BeginMeasurement;
 using alloc_counter::internal::EndMeasurement;
 using alloc_counter::internal::EnterLoop;
@@ -39,7 +37,10 @@ using alloc_counter::internal::ExitLoop;
 using alloc_counter::internal::PauseLoop;
 using alloc_counter::internal::ResumeLoop;
 using alloc_counter::internal::SetCountPaused;
+using alloc_counter::internal::Totals;
 using alloc_counter::internal::TotalsNow;
+using test_util::Bytes;
+using test_util::MeasureLoop;
 using test_util::MeasureOnThreads;
 
 // -----------------------------------------------------------------------------
@@ -103,9 +104,8 @@ TEST(Window, EnterLoopWithoutBeginMeasurementCountsNothing) {
 }
 
 TEST(Window, AllocationsAfterEndMeasurementAreNotCounted) {
-  const Totals first = MeasureLoop([] {
-    ::operator delete(::operator new(100), 100);
-  });
+  const Totals first =
+      MeasureLoop([] { ::operator delete(::operator new(100), 100); });
   const Totals before = TotalsNow();
   void* p = ::operator new(100);
   ::operator delete(p, 100);
@@ -122,9 +122,8 @@ TEST(Window, EachWindowCountsOnlyItsOwnLoopBody) {
     ::operator delete(::operator new(100), 100);
     ::operator delete(::operator new(200), 200);
   });
-  const Totals second = MeasureLoop([] {
-    ::operator delete(::operator new(50), 50);
-  });
+  const Totals second =
+      MeasureLoop([] { ::operator delete(::operator new(50), 50); });
   EXPECT_EQ(first.allocs, 2);
   EXPECT_EQ(first.alloc_bytes, 300);
   EXPECT_EQ(first.peak_bytes, 200);
@@ -372,7 +371,8 @@ void ExpectShortThreadsLoseNothing(bool concurrently) {
   EXPECT_EQ(t.net_bytes, 0);
 }
 
-TEST(Threads, ThreadsStartedAndExitedOneAfterAnotherInsideTheWindowLoseNothing) {
+TEST(Threads,
+     ThreadsStartedAndExitedOneAfterAnotherInsideTheWindowLoseNothing) {
   ExpectShortThreadsLoseNothing(/*concurrently=*/false);
 }
 

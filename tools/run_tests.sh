@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs alloc_counter's whole test suite, installing any missing Debian
 # package first:
-#   0. the formatting checks of tools/check_format.sh (buildifier over the
-#      BUILD and .bzl files; see format_checks below for clang-format);
+#   0. the formatting checks of tools/check_format.sh: buildifier over the
+#      BUILD and .bzl files, clang-format over the C and C++ sources;
 #   1. bazel test //...: unit, output, demo, reliability (allocators, thread
 #      stress, faults, heaptrack) and overhead smoke tests;
 #   2. the same suite under AddressSanitizer + UBSan and under
@@ -25,10 +25,8 @@ status=0
 passed=0
 failed=0
 
-# The checks of tools/check_format.sh to run. "cpp" (clang-format over the
-# C++ sources) is left out until the tree has been formatted once; add it
-# then.
-format_checks=(bazel)
+# The checks of tools/check_format.sh to run.
+format_checks=(bazel cpp)
 echo "==> formatting: tools/check_format.sh ${format_checks[*]}"
 for check in "${format_checks[@]}"; do
   if tools/check_format.sh "$check"; then

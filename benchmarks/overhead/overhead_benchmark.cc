@@ -101,8 +101,7 @@ benchmark::IterationCount FixedIterations() {
   if (value == nullptr || *value == '\0') return 0;
   char* end = nullptr;
   const long long n = std::strtoll(value, &end, 10);
-  return *end == '\0' && n > 0 ? static_cast<benchmark::IterationCount>(n)
-                               : 0;
+  return *end == '\0' && n > 0 ? static_cast<benchmark::IterationCount>(n) : 0;
 }
 
 // The registered benchmark: a benchmark::internal::Benchmark in Google
@@ -126,9 +125,7 @@ const bool kRegistered = [] {
   Register("BM_StringAppend", BM_StringAppend);
   // The 64 B loop on 1 and on 2 threads at once; each thread frees what it
   // allocates.
-  Register("BM_NewDeleteThreads/64", BM_NewDelete<64>)
-      ->Threads(1)
-      ->Threads(2);
+  Register("BM_NewDeleteThreads/64", BM_NewDelete<64>)->Threads(1)->Threads(2);
   return true;
 }();
 

@@ -260,8 +260,8 @@ B* WithWarmUp(B* b, long) {
 void BM_WarmUp(State& state) {
   for (auto _ : state) OneBlock(16);
 }
-const auto* const kWarmUp = WithWarmUp(
-    benchmark::RegisterBenchmark("BM_WarmUp", BM_WarmUp), 0);
+const auto* const kWarmUp =
+    WithWarmUp(benchmark::RegisterBenchmark("BM_WarmUp", BM_WarmUp), 0);
 
 // SkipWithError() then `break` leaves the loop without FinishKeepRunning():
 // the loop still ends there for alloc_counter, so what follows the loop is
