@@ -22,12 +22,12 @@ mimalloc, then the one without :malloc.
 
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
+
+from tests import heaptrack
 
 ALLOCATORS = ("glibc", "jemalloc", "tcmalloc", "mimalloc")
 BINARIES = {}  # allocator (or "without_malloc") -> path, from the command line
@@ -73,10 +73,9 @@ EXPECTED_WITHOUT_MALLOC = dict(
     BM_NewAndMalloc=(1, 40, 40))
 
 FIELDS = ("allocs/iter", "bytes/iter", "peak_bytes")
-TIMEOUT = 120
+TIMEOUT = heaptrack.TIMEOUT
 N1 = 100
 N2 = 1100
-CALLS = re.compile(r"^calls to allocation functions: (\d+)", re.MULTILINE)
 
 
 def base_name(row):
@@ -95,21 +94,12 @@ def run_json(binary, extra_args=(), env=None):
             return {base_name(b): b for b in json.load(f)["benchmarks"]}
 
 
-def sanitizer_runtime(binary):
-    ldd = subprocess.run(["ldd", binary], capture_output=True, text=True,
-                         check=False, timeout=TIMEOUT).stdout
-    for runtime in ("libasan", "libtsan"):
-        if runtime in ldd:
-            return runtime
-    return None
-
-
 class ColumnsTest(unittest.TestCase):
 
     def test_every_function_counts_exactly_over_every_allocator(self):
         for allocator in ALLOCATORS:
             binary = BINARIES[allocator]
-            if sanitizer_runtime(binary):
+            if heaptrack.sanitizer_runtime(binary):
                 self.skipTest("//alloc_counter:malloc counts nothing under "
                               "a sanitizer (README)")
             rows = run_json(binary)
@@ -125,7 +115,7 @@ class ColumnsTest(unittest.TestCase):
 
     def test_console_rows_show_the_c_calls(self):
         binary = BINARIES["glibc"]
-        if sanitizer_runtime(binary):
+        if heaptrack.sanitizer_runtime(binary):
             self.skipTest("//alloc_counter:malloc counts nothing under a "
                           "sanitizer (README)")
         console = subprocess.run(
@@ -143,7 +133,7 @@ class ColumnsTest(unittest.TestCase):
         # not counted; peak_bytes comes from the memory run, which counts
         # them.
         binary = BINARIES["glibc"]
-        if sanitizer_runtime(binary):
+        if heaptrack.sanitizer_runtime(binary):
             self.skipTest("//alloc_counter:malloc counts nothing under a "
                           "sanitizer (README)")
         rows = run_json(binary, ["--alloc_counter_mode=timed",
@@ -163,11 +153,10 @@ class ColumnsTest(unittest.TestCase):
 class HeaptrackTest(unittest.TestCase):
 
     def setUp(self):
-        missing = [t for t in ("heaptrack", "heaptrack_print")
-                   if shutil.which(t) is None]
+        missing = heaptrack.missing_tools()
         if missing:
             self.skipTest(f"heaptrack is not installed ({', '.join(missing)})")
-        if sanitizer_runtime(BINARIES["glibc"]):
+        if heaptrack.sanitizer_runtime(BINARIES["glibc"]):
             self.skipTest("a sanitizer build cannot run under heaptrack")
         self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
 
@@ -176,25 +165,13 @@ class HeaptrackTest(unittest.TestCase):
         tag = f"{benchmark}.{iterations}"
         out = os.path.join(self.dir, tag + ".json")
         env = dict(os.environ, C_ALLOC_ITERATIONS=str(iterations))
-        proc = subprocess.run(
-            ["heaptrack", "-o", os.path.join(self.dir, tag),
-             BINARIES["glibc"], f"--benchmark_filter=^{benchmark}/",
+        calls = heaptrack.allocation_calls(
+            [BINARIES["glibc"], f"--benchmark_filter=^{benchmark}/",
              f"--benchmark_out={out}", "--benchmark_out_format=json"],
-            capture_output=True, text=True, env=env, check=False,
-            timeout=TIMEOUT)
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
-        (recorded,) = [os.path.join(self.dir, f) for f in os.listdir(self.dir)
-                       if f.startswith(tag + ".") and not f.endswith(".json")]
-        printed = subprocess.run(
-            ["heaptrack_print", "--file", recorded, "--print-peaks=0",
-             "--print-allocators=0", "--print-temporary=0"],
-            capture_output=True, text=True, check=True,
-            timeout=TIMEOUT).stdout
-        calls = CALLS.search(printed)
-        self.assertIsNotNone(calls, printed)
+            os.path.join(self.dir, tag), env)
         with open(out) as f:
             (row,) = json.load(f)["benchmarks"]
-        return int(calls.group(1)), row
+        return calls, row
 
     def test_allocs_per_iter_equals_heaptracks_count(self):
         figures = []

@@ -31,11 +31,12 @@ Arguments: the heaptrack_benchmarks and loop_shapes_benchmarks binaries.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
+
+from tests import heaptrack
 
 BINARY = None  # From the command line.
 LOOP_SHAPES = None  # From the command line.
@@ -65,41 +66,19 @@ SHAPE_EXCLUDED = ("-BM_WarmUp|AllocatingFixture/RangeFor|BM_Repetitions<[12]>"
                   "|SkipWithError")
 ITERATIONS_IN_NAME = re.compile(r"/iterations:\d+")
 
-CALLS = re.compile(r"^calls to allocation functions: (\d+)", re.MULTILINE)
-
-
-# No step may hang the test: heaptrack waits for its data pipe.
-TIMEOUT = 120
-
-
-def heaptrack_missing():
-    return [tool for tool in ("heaptrack", "heaptrack_print")
-            if shutil.which(tool) is None]
-
-
-def sanitizer_runtime(binary):
-    """The ASan or TSan runtime the binary loads, or None."""
-    ldd = subprocess.run(["ldd", binary], capture_output=True, text=True,
-                         check=False, timeout=TIMEOUT).stdout
-    for runtime in ("libasan", "libtsan"):
-        if runtime in ldd:
-            return runtime
-    return None
+TIMEOUT = heaptrack.TIMEOUT
 
 
 class HeaptrackTest(unittest.TestCase):
 
     def setUp(self):
-        missing = heaptrack_missing()
+        missing = heaptrack.missing_tools()
         if missing:
             self.skipTest(
                 f"heaptrack is not installed ({', '.join(missing)} not on "
                 "PATH): apt-get install heaptrack, or tools/install_deps.sh")
-        runtime = sanitizer_runtime(BINARY)
+        runtime = heaptrack.sanitizer_runtime(BINARY)
         if runtime is not None:
-            # heaptrack preloads its own malloc; ASan refuses to start unless
-            # its runtime comes first ("ASan runtime does not come first in
-            # initial library list"), and forcing it crashes.
             self.skipTest(
                 f"a sanitizer build ({runtime}) cannot run under heaptrack; "
                 "the plain build runs this check")
@@ -121,23 +100,8 @@ class HeaptrackTest(unittest.TestCase):
 
     def heaptrack_calls(self, tag, command, env):
         """Runs `command` under heaptrack; returns its allocation calls."""
-        data = os.path.join(self.dir, tag)
-        proc = subprocess.run(
-            ["heaptrack", "-o", data, *command],
-            capture_output=True, text=True, env=env, check=False,
-            timeout=TIMEOUT)
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
-        # heaptrack appends the compressor's suffix (.zst or .gz).
-        (recorded,) = [os.path.join(self.dir, f) for f in os.listdir(self.dir)
-                       if f.startswith(tag + ".") and not f.endswith(".json")]
-        printed = subprocess.run(
-            ["heaptrack_print", "--file", recorded, "--print-peaks=0",
-             "--print-allocators=0", "--print-temporary=0"],
-            capture_output=True, text=True, check=True,
-            timeout=TIMEOUT).stdout
-        calls = CALLS.search(printed)
-        self.assertIsNotNone(calls, printed)
-        return int(calls.group(1))
+        return heaptrack.allocation_calls(
+            command, os.path.join(self.dir, tag), env)
 
     def run_under_heaptrack(self, benchmark, iterations):
         """Returns (heaptrack's allocation calls, alloc_counter's row)."""
