@@ -5,7 +5,8 @@ alloc_counter's figures against it (reliability/heaptrack_test.py and
 reliability/c_alloc_test.py).
 
 `allocation_calls()` runs a command under heaptrack and returns the line
-"calls to allocation functions" of `heaptrack_print`.
+"calls to allocation functions" of `heaptrack_print`; `benchmark_calls()`
+runs one benchmark so, and returns alloc_counter's JSON row beside it.
 
 Only one heaptrack run at a time, machine-wide: the `heaptrack` launcher
 passes its data through a named pipe, /tmp/heaptrack_fifo<the launcher's
@@ -20,6 +21,7 @@ whose launcher still reports a clash fails instead of returning a count.
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -103,3 +105,18 @@ def allocation_calls(command, data, env=None):
         raise HeaptrackError("heaptrack_print gave no count of allocation "
                              "calls:\n" + printed)
     return int(calls.group(1))
+
+
+def benchmark_calls(binary, benchmark, data, env=None):
+    """Runs the one benchmark of `binary` named `benchmark` (up to its first
+    '/') under heaptrack, recording to `data`; returns (heaptrack's count of
+    allocation calls, the benchmark's JSON row)."""
+    out = data + ".json"
+    calls = allocation_calls(
+        [binary, f"--benchmark_filter=^{benchmark}/",
+         f"--benchmark_out={out}", "--benchmark_out_format=json"], data, env)
+    with open(out) as f:
+        rows = json.load(f)["benchmarks"]
+    if len(rows) != 1:
+        raise HeaptrackError(f"{benchmark}: expected one row, got {rows}")
+    return calls, rows[0]

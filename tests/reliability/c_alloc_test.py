@@ -162,16 +162,10 @@ class HeaptrackTest(unittest.TestCase):
 
     def heaptrack_calls(self, benchmark, iterations):
         """(heaptrack's allocation calls, alloc_counter's row) of one run."""
-        tag = f"{benchmark}.{iterations}"
-        out = os.path.join(self.dir, tag + ".json")
         env = dict(os.environ, C_ALLOC_ITERATIONS=str(iterations))
-        calls = heaptrack.allocation_calls(
-            [BINARIES["glibc"], f"--benchmark_filter=^{benchmark}/",
-             f"--benchmark_out={out}", "--benchmark_out_format=json"],
-            os.path.join(self.dir, tag), env)
-        with open(out) as f:
-            (row,) = json.load(f)["benchmarks"]
-        return calls, row
+        return heaptrack.benchmark_calls(
+            BINARIES["glibc"], benchmark,
+            os.path.join(self.dir, f"{benchmark}.{iterations}"), env)
 
     def test_allocs_per_iter_equals_heaptracks_count(self):
         figures = []

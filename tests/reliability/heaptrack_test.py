@@ -105,15 +105,10 @@ class HeaptrackTest(unittest.TestCase):
 
     def run_under_heaptrack(self, benchmark, iterations):
         """Returns (heaptrack's allocation calls, alloc_counter's row)."""
-        tag = f"{benchmark}.{iterations}.heaptrack"
-        out = os.path.join(self.dir, tag + ".json")
         env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
-        calls = self.heaptrack_calls(
-            tag, [BINARY, f"--benchmark_filter=^{benchmark}/",
-                  f"--benchmark_out={out}", "--benchmark_out_format=json"],
-            env)
-        with open(out) as f:
-            (row,) = json.load(f)["benchmarks"]
+        calls, row = heaptrack.benchmark_calls(
+            BINARY, benchmark,
+            os.path.join(self.dir, f"{benchmark}.{iterations}.heaptrack"), env)
         self.assertEqual(row["iterations"], iterations)
         return calls, row
 
