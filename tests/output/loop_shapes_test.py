@@ -20,6 +20,7 @@ import tempfile
 import unittest
 
 from tests import benchmark_version
+from tests import console
 
 BINARY = None  # Set from the command line in __main__.
 MODES = ("memory_run", "timed")
@@ -104,16 +105,6 @@ def canonical(name):
     return "BM_WarmUp" if WARM_UP.match(name) else name
 
 
-def parse_console_value(text):
-    """Parses Google Benchmark's console form of a counter: 1.02k, 50.00%."""
-    if text.endswith("%"):
-        return float(text[:-1]) / 100
-    scale = {"k": 1e3, "M": 1e6, "G": 1e9}.get(text[-1])
-    if scale is not None:
-        return float(text[:-1]) * scale
-    return float(text)
-
-
 def console_rows(stdout):
     """name -> list of column tuples (None where a column is missing)."""
     rows = {}
@@ -124,7 +115,7 @@ def console_rows(stdout):
         values = []
         for column in COLUMNS:
             m = re.search(re.escape(column) + r"=(\S+)", line)
-            values.append(parse_console_value(m.group(1)) if m else None)
+            values.append(console.parse_value(m.group(1)) if m else None)
         rows.setdefault(canonical(match.group(1)), []).append(tuple(values))
     return rows
 

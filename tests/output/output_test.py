@@ -18,6 +18,7 @@ import tempfile
 import unittest
 
 from tests import benchmark_version
+from tests import console
 
 BINARY = None  # Set from the command line in __main__.
 
@@ -73,16 +74,6 @@ def run(*args, check=True):
     return proc
 
 
-def parse_console_value(text):
-    """Parses Google Benchmark's console form of a counter: 1.02k, 50.00%."""
-    if text.endswith("%"):
-        return float(text[:-1]) / 100
-    scale = {"k": 1e3, "M": 1e6, "G": 1e9}.get(text[-1], None)
-    if scale is not None:
-        return float(text[:-1]) * scale
-    return float(text)
-
-
 def console_rows(stdout):
     rows = {}
     for line in stdout.splitlines():
@@ -93,7 +84,7 @@ def console_rows(stdout):
         for name in COLUMNS:
             m = re.search(re.escape(name) + r"=(\S+)", line)
             if m:
-                values[name] = parse_console_value(m.group(1))
+                values[name] = console.parse_value(m.group(1))
         rows.setdefault(match.group(1), []).append((line, values))
     return rows
 
