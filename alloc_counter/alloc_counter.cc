@@ -1,9 +1,36 @@
 // Copyright 2026 The alloc_counter Authors.
 // SPDX-License-Identifier: Apache-2.0
 //
-// Runs the registered benchmarks with alloc_counter's columns: the display
-// and file reporters Google Benchmark would create from its flags, each
-// wrapped in a ColumnReporter.
+// Google Benchmark's entry points, with alloc_counter's flags and columns.
+//
+// GNU ld's `--wrap` (the link options travel with the `//alloc_counter`
+// target) redirects the program's calls of
+//
+//   benchmark::Initialize()              to InitializeWithFlags(): our flags
+//                                        are read and taken out of argv
+//                                        first, and `--help` lists them;
+//   benchmark::RunSpecifiedBenchmarks()  (each of its six overloads) to
+//                                        RunWithColumns(): the display and
+//                                        file reporters, the caller's or the
+//                                        ones Google Benchmark's flags select,
+//                                        are each wrapped in a ColumnReporter
+//
+// and `__real_SYMBOL` reaches Google Benchmark's own. BENCHMARK_MAIN(),
+// Google Benchmark's benchmark_main library and a hand-written main all make
+// these calls from the program's own code, so every one of them gets the
+// columns with no change to its source. A call made inside a shared library
+// is not redirected; measurements.cc then says so once.
+//
+// Google Benchmark's own forms call each other inside its library, where
+// `--wrap` does not reach, so each call is redirected once. alloc_counter's
+// own Initialize() and RunSpecifiedBenchmarks() call the functions below
+// directly.
+//
+// State owned by this file, set by Initialize() on the main thread before
+// benchmarks run, read by the functions below on that thread:
+//
+//   TheFlags()  the parsed --alloc_counter_* flags.
+//   g_help      the help printer the program gave benchmark::Initialize().
 
 #include "alloc_counter/alloc_counter.h"
 
@@ -11,9 +38,11 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "alloc_counter/column_reporter.h"
 #include "alloc_counter/flags.h"
+#include "alloc_counter/measurements.h"
 #include "alloc_counter/sites.h"
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/window.h"
@@ -25,18 +54,49 @@ namespace benchmark {
 // Google Benchmark creates its default one.
 extern std::string FLAGS_benchmark_out;
 extern std::string FLAGS_benchmark_out_format;
+extern bool FLAGS_benchmark_counters_tabular;
 extern bool FLAGS_benchmark_enable_random_interleaving;
 }  // namespace benchmark
 
+// Google Benchmark's own entry points (Itanium C++ ABI names), reached
+// through `--wrap`.
+extern "C" {
+void __real__ZN9benchmark10InitializeEPiPPcPFvvE(int* argc, char** argv,
+                                                 void (*help)());
+size_t __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_(
+    benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file);
+size_t
+__real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file,
+    std::string spec);
+}
+
 namespace alloc_counter {
+namespace internal {
 namespace {
 
-internal::Flags& TheFlags() {
-  static internal::Flags flags;
+using benchmark::BenchmarkReporter;
+
+Flags& TheFlags() {
+  static Flags flags;
   return flags;
 }
 
-std::unique_ptr<benchmark::BenchmarkReporter> CreateFileReporter() {
+void (*g_help)() = nullptr;
+
+// What `--help` prints: the program's help (Google Benchmark's usage, unless
+// the program gave its own), then alloc_counter's flags. Google Benchmark
+// calls it from benchmark::Initialize() on `--help` (and on a bad
+// --benchmark_format or --benchmark_color) and then exits with status 0.
+void PrintUsage() {
+  if (g_help != nullptr) g_help();
+  std::fputs(FlagsHelp().c_str(), stdout);
+}
+
+// The file reporter Google Benchmark creates when the program gives none
+// (benchmark.cc, RunSpecifiedBenchmarks()). benchmark::Initialize() has
+// already rejected any other format.
+std::unique_ptr<BenchmarkReporter> CreateFileReporter() {
   const std::string& format = benchmark::FLAGS_benchmark_out_format;
   BENCHMARK_DISABLE_DEPRECATED_WARNING
   if (format == "json") return std::make_unique<benchmark::JSONReporter>();
@@ -44,7 +104,9 @@ std::unique_ptr<benchmark::BenchmarkReporter> CreateFileReporter() {
   BENCHMARK_RESTORE_DEPRECATED_WARNING
   if (format == "console") {
     return std::make_unique<benchmark::ConsoleReporter>(
-        benchmark::ConsoleReporter::OO_None);
+        benchmark::FLAGS_benchmark_counters_tabular
+            ? benchmark::ConsoleReporter::OO_Tabular
+            : benchmark::ConsoleReporter::OO_None);
   }
   std::fprintf(stderr,
                "invalid value '%s' for --benchmark_out_format; accepted "
@@ -53,48 +115,98 @@ std::unique_ptr<benchmark::BenchmarkReporter> CreateFileReporter() {
   std::exit(1);
 }
 
-// What `--help` prints: Google Benchmark's usage, then alloc_counter's flags.
-// Google Benchmark calls it from benchmark::Initialize() on `--help` (and on
-// a bad --benchmark_format or --benchmark_color) and then exits with status 0.
-// Initialize()'s third parameter and PrintDefaultHelp() are the same in 1.7.1,
-// 1.8.x and 1.9.x.
-void PrintUsage() {
-  benchmark::PrintDefaultHelp();
-  std::fputs(internal::FlagsHelp().c_str(), stdout);
-}
+// Sets the audience of the measurements for one run of the benchmarks, and
+// back to "nobody said" after it.
+class AudienceScope {
+ public:
+  explicit AudienceScope(Audience audience) { SetAudience(audience); }
+  ~AudienceScope() { SetAudience(Audience::kUnknown); }
+  AudienceScope(const AudienceScope&) = delete;
+  AudienceScope& operator=(const AudienceScope&) = delete;
+};
 
-}  // namespace
-
-void Initialize(int* argc, char** argv) {
+// Parses and removes alloc_counter's flags, then calls Google Benchmark's
+// Initialize() with `help` followed by our flags as its help printer.
+void InitializeWithFlags(int* argc, char** argv, void (*help)()) {
   std::string error;
-  if (!internal::ParseFlags(argc, argv, &TheFlags(), &error)) {
+  if (!ParseFlags(argc, argv, &TheFlags(), &error)) {
     std::fprintf(stderr, "alloc_counter: %s\n", error.c_str());
     std::exit(2);
   }
-  internal::SetCountPaused(TheFlags().count_paused);
-  internal::SetTimedMode(TheFlags().timed);
+  SetCountPaused(TheFlags().count_paused);
+  SetTimedMode(TheFlags().timed);
   // Sites and sizes are printed by the columns' reporter only: without it
   // they are not gathered.
   const bool columns = TheFlags().columns;
-  internal::SetSiteOptions(columns ? TheFlags().sites : 0,
-                           columns && TheFlags().histogram);
-  benchmark::Initialize(argc, argv, &PrintUsage);
+  SetSiteOptions(columns ? TheFlags().sites : 0,
+                 columns && TheFlags().histogram);
+  g_help = help;
+  __real__ZN9benchmark10InitializeEPiPPcPFvvE(argc, argv, &PrintUsage);
+}
+
+// Runs the benchmarks with `display` and `file` (either may be null, as in
+// Google Benchmark's own overloads) each wrapped in a ColumnReporter; `run`
+// calls Google Benchmark's RunSpecifiedBenchmarks() with the two reporters.
+// A null `display` is the one --benchmark_format selects, and a null `file`
+// with --benchmark_out the one --benchmark_out_format selects, created here
+// as Google Benchmark would. With --alloc_counter_columns=false, `run` gets
+// the caller's reporters unchanged.
+template <typename RunFn>
+size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
+                      RunFn run) {
+  if (!TheFlags().columns) {
+    AudienceScope audience(Audience::kNobody);
+    return run(display, file);
+  }
+  std::unique_ptr<BenchmarkReporter> default_display;
+  if (display == nullptr) {
+    // Built from --benchmark_format, --benchmark_color and
+    // --benchmark_counters_tabular.
+    default_display.reset(benchmark::CreateDefaultDisplayReporter());
+    display = default_display.get();
+  }
+  std::unique_ptr<BenchmarkReporter> default_file;
+  if (file == nullptr && !benchmark::FLAGS_benchmark_out.empty()) {
+    default_file = CreateFileReporter();
+    file = default_file.get();
+  }
+  auto history = std::make_shared<ColumnHistory>(
+      benchmark::FLAGS_benchmark_enable_random_interleaving);
+  ColumnReporter display_columns(display, history);
+  std::unique_ptr<ColumnReporter> file_columns;
+  if (file != nullptr) {
+    file_columns = std::make_unique<ColumnReporter>(file, history);
+  }
+  AudienceScope audience(Audience::kColumns);
+  return run(&display_columns, file_columns.get());
+}
+
+size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file) {
+  return RunWithColumns(
+      display, file, [](BenchmarkReporter* d, BenchmarkReporter* f) {
+        return __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_(
+            d, f);
+      });
+}
+
+size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
+                      std::string spec) {
+  return RunWithColumns(
+      display, file, [&spec](BenchmarkReporter* d, BenchmarkReporter* f) {
+        return __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+            d, f, std::move(spec));
+      });
+}
+
+}  // namespace
+}  // namespace internal
+
+void Initialize(int* argc, char** argv) {
+  internal::InitializeWithFlags(argc, argv, &benchmark::PrintDefaultHelp);
 }
 
 size_t RunSpecifiedBenchmarks() {
-  if (!TheFlags().columns) return benchmark::RunSpecifiedBenchmarks();
-  auto history = std::make_shared<ColumnHistory>(
-      benchmark::FLAGS_benchmark_enable_random_interleaving);
-  // CreateDefaultDisplayReporter() hands over a reporter built from
-  // --benchmark_format, --benchmark_color and --benchmark_counters_tabular.
-  ColumnReporter display(std::unique_ptr<benchmark::BenchmarkReporter>(
-                             benchmark::CreateDefaultDisplayReporter()),
-                         history);
-  if (benchmark::FLAGS_benchmark_out.empty()) {
-    return benchmark::RunSpecifiedBenchmarks(&display);
-  }
-  ColumnReporter file(CreateFileReporter(), history);
-  return benchmark::RunSpecifiedBenchmarks(&display, &file);
+  return internal::RunWithColumns(nullptr, nullptr);
 }
 
 int BenchmarkMain(int argc, char** argv) {
@@ -106,3 +218,59 @@ int BenchmarkMain(int argc, char** argv) {
 }
 
 }  // namespace alloc_counter
+
+// The wrappers. The mangled names are those of the Itanium C++ ABI with
+// libstdc++'s std::string; alloc_counter/copts.bzl lists the same names.
+
+using alloc_counter::internal::InitializeWithFlags;
+using alloc_counter::internal::RunWithColumns;
+using benchmark::BenchmarkReporter;
+
+extern "C" {
+
+// benchmark::Initialize(int*, char**, void (*)())
+void __wrap__ZN9benchmark10InitializeEPiPPcPFvvE(int* argc, char** argv,
+                                                 void (*help)()) {
+  InitializeWithFlags(argc, argv, help);
+}
+
+// benchmark::RunSpecifiedBenchmarks()
+size_t __wrap__ZN9benchmark22RunSpecifiedBenchmarksEv() {
+  return RunWithColumns(nullptr, nullptr);
+}
+
+// benchmark::RunSpecifiedBenchmarks(std::string)
+size_t
+__wrap__ZN9benchmark22RunSpecifiedBenchmarksENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    std::string spec) {
+  return RunWithColumns(nullptr, nullptr, std::move(spec));
+}
+
+// benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*)
+size_t __wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterE(
+    BenchmarkReporter* display) {
+  return RunWithColumns(display, nullptr);
+}
+
+// benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*, std::string)
+size_t
+__wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    BenchmarkReporter* display, std::string spec) {
+  return RunWithColumns(display, nullptr, std::move(spec));
+}
+
+// benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*, BenchmarkReporter*)
+size_t __wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_(
+    BenchmarkReporter* display, BenchmarkReporter* file) {
+  return RunWithColumns(display, file);
+}
+
+// benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*, BenchmarkReporter*,
+//                                   std::string)
+size_t
+__wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    BenchmarkReporter* display, BenchmarkReporter* file, std::string spec) {
+  return RunWithColumns(display, file, std::move(spec));
+}
+
+}  // extern "C"

@@ -6,12 +6,18 @@
 //
 // alloc_counter reports the heap allocations of every Google Benchmark
 // benchmark's loop body, per iteration, next to its timings. Linking the
-// `//alloc_counter` target replaces the global `operator new`/`operator
-// delete` and registers a `benchmark::MemoryManager`; Google Benchmark then
-// fills its native JSON fields (`allocs_per_iter`, `max_bytes_used`,
-// `total_allocated_bytes`, `net_heap_growth`). The calls below add the
-// columns `allocs/iter`, `bytes/iter` and `peak_bytes` to the console, CSV and
-// JSON output.
+// `//alloc_counter` target is all a program needs: it replaces the global
+// `operator new`/`operator delete`, registers a `benchmark::MemoryManager`,
+// and redirects the program's calls of `benchmark::Initialize()` and
+// `benchmark::RunSpecifiedBenchmarks()` (GNU ld's `--wrap`). Whatever the
+// program's `main` (`BENCHMARK_MAIN()`, Google Benchmark's `benchmark_main`
+// library, or a hand-written one with reporters of its own), the console,
+// CSV and JSON output then have the columns `allocs/iter`, `bytes/iter` and
+// `peak_bytes`, every reporter receives them as counters of each row, and
+// `benchmark::Initialize()` reads alloc_counter's flags (flags.h). A `main`
+// inside a shared library (a shared `benchmark_main`) cannot be redirected:
+// its output has Google Benchmark's native JSON memory fields only, and the
+// program says why on stderr.
 //
 // What is counted: the allocations made by the `for (auto _ : state)` loop
 // body during Google Benchmark's memory run, on any thread, divided by the
@@ -20,10 +26,9 @@
 // `state.PauseTiming()` are not counted. Allocations that fail
 // (`std::bad_alloc`, nullptr from nothrow forms) are not counted.
 //
-// The simplest use is to link `//alloc_counter:main` instead of
-// `@com_google_benchmark//:benchmark_main`. A file with its own `main` uses
-// `ALLOC_COUNTER_BENCHMARK_MAIN()` instead of `BENCHMARK_MAIN()`, or calls
-// `Initialize()` and `RunSpecifiedBenchmarks()` below.
+// The calls below are what Google Benchmark's own calls become; they are kept
+// for programs written against them, and never count or add a column twice
+// when mixed with Google Benchmark's.
 //
 // Thread-compatibility: these calls are made once, from `main`, before and
 // while benchmarks run; they are not thread-safe. The allocation hooks behind
@@ -38,20 +43,23 @@ namespace alloc_counter {
 
 // Initialize()
 //
-// Parses and removes alloc_counter's flags (`--alloc_counter_*`, see
-// flags.h) from `argv`, then calls `benchmark::Initialize(argc, argv)`. A bad
-// flag or value prints a message naming it and the accepted values, and exits
-// with status 2 before any benchmark runs. `--help` prints Google Benchmark's
-// usage followed by alloc_counter's flags, and exits with status 0.
+// What `benchmark::Initialize(argc, argv)` does in a program linked with
+// alloc_counter: parses and removes alloc_counter's flags
+// (`--alloc_counter_*`, see flags.h) from `argv`, then runs Google
+// Benchmark's own. A bad flag or value prints a message naming it and the
+// accepted values, and exits with status 2 before any benchmark runs.
+// `--help` prints Google Benchmark's usage followed by alloc_counter's flags,
+// and exits with status 0.
 void Initialize(int* argc, char** argv);
 
 // RunSpecifiedBenchmarks()
 //
-// Runs the benchmarks selected by `--benchmark_filter`, like
-// `benchmark::RunSpecifiedBenchmarks()`, with alloc_counter's columns added
-// to the display reporter (`--benchmark_format`) and to the file reporter
-// (`--benchmark_out`, `--benchmark_out_format`). Returns the number of
-// benchmarks run. Call `Initialize()` first.
+// What `benchmark::RunSpecifiedBenchmarks()` does in a program linked with
+// alloc_counter: runs the benchmarks selected by `--benchmark_filter`, with
+// alloc_counter's columns added to the display reporter
+// (`--benchmark_format`) and to the file reporter (`--benchmark_out`,
+// `--benchmark_out_format`). Returns the number of benchmarks run. Call
+// `Initialize()` first.
 size_t RunSpecifiedBenchmarks();
 
 // BenchmarkMain()
@@ -65,8 +73,8 @@ int BenchmarkMain(int argc, char** argv);
 
 // ALLOC_COUNTER_BENCHMARK_MAIN()
 //
-// Defines `main` for a benchmark program, as `BENCHMARK_MAIN()` does, with
-// alloc_counter's columns. Use it in place of `BENCHMARK_MAIN()`.
+// Defines `main` for a benchmark program, as `BENCHMARK_MAIN()` does, which
+// has the columns too in a program linked with alloc_counter.
 #define ALLOC_COUNTER_BENCHMARK_MAIN()                 \
   int main(int argc, char** argv) {                    \
     return ::alloc_counter::BenchmarkMain(argc, argv); \

@@ -13,6 +13,9 @@
 //   MemoryManager  up to 1.7.x the runner calls `Stop(Result*)`, and
 //                  `Stop(Result&)` forwards to it; from 1.8 only
 //                  `Stop(Result&)` exists (pure virtual).
+//   BenchmarkReporter
+//                  from 1.8 a reporter is also told each benchmark's run
+//                  configuration (`ReportRunsConfig()`).
 //   State          a skipped loop is `error_occurred()` up to 1.7.x and
 //                  `skipped()` from 1.8 (which adds `SkipWithMessage()`).
 //   Run            a failed row has `error_occurred` up to 1.7.x and
@@ -47,6 +50,38 @@ struct HasPointerStop<MM, std::void_t<decltype(std::declval<MM&>().Stop(
                               std::declval<typename MM::Result*>()))>>
     : std::true_type {};
 BENCHMARK_RESTORE_DEPRECATED_WARNING
+
+// --- BenchmarkReporter -----------------------------------------------------
+
+template <typename R, typename = void>
+struct HasReportRunsConfig : std::false_type {};
+template <typename R>
+struct HasReportRunsConfig<R, std::void_t<decltype(&R::ReportRunsConfig)>>
+    : std::true_type {};
+
+// ForwardsRunsConfig<Base>
+//
+// `Base`, a reporter that wraps another (returned by its `inner()`), plus
+// from Google Benchmark 1.8 an override of `ReportRunsConfig()` that passes
+// the call on. The template argument keeps the override out of sight of
+// versions without it.
+template <typename Base,
+          bool kHasRunsConfig =
+              HasReportRunsConfig<benchmark::BenchmarkReporter>::value>
+class ForwardsRunsConfig : public Base {
+ public:
+  using Base::Base;
+};
+
+template <typename Base>
+class ForwardsRunsConfig<Base, true> : public Base {
+ public:
+  using Base::Base;
+  void ReportRunsConfig(double min_time, bool has_explicit_iters,
+                        benchmark::IterationCount iters) override {
+    this->inner()->ReportRunsConfig(min_time, has_explicit_iters, iters);
+  }
+};
 
 // --- State ---------------------------------------------------------------
 

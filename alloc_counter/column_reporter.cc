@@ -185,18 +185,19 @@ const ColumnHistory::Repetitions& ColumnHistory::Find(
   return reps;
 }
 
-ColumnReporter::ColumnReporter(std::unique_ptr<BenchmarkReporter> inner,
-                               std::shared_ptr<ColumnHistory> history)
-    : inner_(std::move(inner)), history_(std::move(history)) {
+ColumnReporterBase::ColumnReporterBase(BenchmarkReporter* inner,
+                                       std::shared_ptr<ColumnHistory> history)
+    : inner_(inner), history_(std::move(history)) {
+  SetOutputStream(&inner_->GetOutputStream());
+  SetErrorStream(&inner_->GetErrorStream());
   BENCHMARK_DISABLE_DEPRECATED_WARNING
-  is_csv_ = dynamic_cast<benchmark::CSVReporter*>(inner_.get()) != nullptr;
-  is_json_ = dynamic_cast<benchmark::JSONReporter*>(inner_.get()) != nullptr;
-  is_console_ =
-      dynamic_cast<benchmark::ConsoleReporter*>(inner_.get()) != nullptr;
+  is_csv_ = dynamic_cast<benchmark::CSVReporter*>(inner_) != nullptr;
+  is_json_ = dynamic_cast<benchmark::JSONReporter*>(inner_) != nullptr;
+  is_console_ = dynamic_cast<benchmark::ConsoleReporter*>(inner_) != nullptr;
   BENCHMARK_RESTORE_DEPRECATED_WARNING
 }
 
-bool ColumnReporter::ReportContext(const Context& context) {
+bool ColumnReporterBase::ReportContext(const Context& context) {
   // Google Benchmark points this reporter at the output file (or stdout);
   // the wrapped reporter writes there too.
   inner_->SetOutputStream(&GetOutputStream());
@@ -207,7 +208,7 @@ bool ColumnReporter::ReportContext(const Context& context) {
   return inner_->ReportContext(context);
 }
 
-void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
+void ColumnReporterBase::ReportRuns(const std::vector<Run>& runs) {
   if (runs.empty()) return;
   std::vector<Run> rows(runs);
   RepairMemoryResults(rows);
@@ -285,7 +286,7 @@ void ColumnReporter::ReportRuns(const std::vector<Run>& runs) {
   ReportRowsWithSites(rows, row_sites);
 }
 
-void ColumnReporter::ReportRowsWithSites(
+void ColumnReporterBase::ReportRowsWithSites(
     const std::vector<Run>& rows,
     const std::vector<const internal::SiteReport*>& row_sites) {
   const bool any = std::any_of(row_sites.begin(), row_sites.end(),
@@ -323,6 +324,6 @@ void ColumnReporter::ReportRowsWithSites(
   }
 }
 
-void ColumnReporter::Finalize() { inner_->Finalize(); }
+void ColumnReporterBase::Finalize() { inner_->Finalize(); }
 
 }  // namespace alloc_counter

@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurements.h"
 #include "benchmark/benchmark.h"
 
@@ -99,16 +100,23 @@ class ColumnHistory {
   std::map<std::string, const AggregateStatistics*> statistics_;
 };
 
-class ColumnReporter : public benchmark::BenchmarkReporter {
+// The columns' reporter for every Google Benchmark version; `ColumnReporter`
+// below adds what a version's reporters have beyond these calls.
+class ColumnReporterBase : public benchmark::BenchmarkReporter {
  public:
-  // Wraps `inner`. `history` may be shared with another ColumnReporter of the
-  // same run.
-  ColumnReporter(std::unique_ptr<benchmark::BenchmarkReporter> inner,
-                 std::shared_ptr<ColumnHistory> history);
+  // Wraps `inner`, which is not owned and must outlive this reporter, and
+  // starts with its output and error streams, so that what Google Benchmark
+  // writes to this reporter's streams goes where `inner`'s would. `history`
+  // may be shared with another ColumnReporter of the same run.
+  ColumnReporterBase(benchmark::BenchmarkReporter* inner,
+                     std::shared_ptr<ColumnHistory> history);
 
   bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& runs) override;
   void Finalize() override;
+
+ protected:
+  benchmark::BenchmarkReporter* inner() const { return inner_; }
 
  private:
   // Passes `rows` to the wrapped reporter, each followed by its sites
@@ -117,7 +125,7 @@ class ColumnReporter : public benchmark::BenchmarkReporter {
       const std::vector<Run>& rows,
       const std::vector<const internal::SiteReport*>& row_sites);
 
-  std::unique_ptr<benchmark::BenchmarkReporter> inner_;
+  benchmark::BenchmarkReporter* const inner_;
   std::shared_ptr<ColumnHistory> history_;
   bool is_console_ = false;
   bool is_json_ = false;
@@ -127,6 +135,13 @@ class ColumnReporter : public benchmark::BenchmarkReporter {
   bool csv_header_done_ = false;
   bool csv_has_columns_ = false;
 };
+
+// ColumnReporter
+//
+// Wraps a reporter (console, JSON, CSV or a user's own) and passes it every
+// call, with the columns added to the rows. From Google Benchmark 1.8 that
+// includes `ReportRunsConfig()`.
+using ColumnReporter = internal::ForwardsRunsConfig<ColumnReporterBase>;
 
 }  // namespace alloc_counter
 

@@ -3,12 +3,16 @@
 //
 // State owned by this file, and who may touch it:
 //
-//   Log()   the measurements not yet taken: appended by the MemoryManager's
-//           Stop(), emptied by the column reporter, both on the thread that
-//           runs the benchmarks.
+//   Log()       the measurements not yet taken: appended by the
+//               MemoryManager's Stop(), emptied by the column reporter, both
+//               on the thread that runs the benchmarks.
+//   g_audience  who takes them: set around each run of the benchmarks, on
+//               that same thread.
+//   g_warned    whether the kUnknown message was printed.
 
 #include "alloc_counter/measurements.h"
 
+#include <cstdio>
 #include <utility>
 #include <vector>
 
@@ -22,10 +26,35 @@ std::vector<Measurement>& Log() {
   return *log;
 }
 
+Audience g_audience = Audience::kUnknown;
+bool g_warned = false;
+
+constexpr char kNoColumnsMessage[] =
+    "alloc_counter: no allocs/iter, bytes/iter or peak_bytes columns: "
+    "benchmark::RunSpecifiedBenchmarks() was called where alloc_counter's "
+    "link options cannot redirect it (from a shared library, such as a "
+    "shared benchmark_main), so only Google Benchmark's JSON memory fields "
+    "are filled. Link benchmark_main statically, or link alloc_counter's "
+    "main target in its place.\n";
+
 }  // namespace
 
+void SetAudience(Audience audience) { g_audience = audience; }
+
 void AddMeasurement(const Measurement& measurement) {
-  Log().push_back(measurement);
+  switch (g_audience) {
+    case Audience::kColumns:
+      Log().push_back(measurement);
+      return;
+    case Audience::kUnknown:
+      if (!g_warned) {
+        g_warned = true;
+        std::fputs(kNoColumnsMessage, stderr);
+      }
+      return;
+    case Audience::kNobody:
+      return;
+  }
 }
 
 std::vector<Measurement> TakeMeasurements() {

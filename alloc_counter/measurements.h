@@ -69,9 +69,28 @@ struct Measurement {
   std::shared_ptr<const SiteReport> sites;
 };
 
+// Who takes the measurements of the memory runs that end from now on.
+enum class Audience {
+  // Nobody said: benchmarks run without alloc_counter having seen the call
+  // that runs them (`benchmark::RunSpecifiedBenchmarks()` called inside a
+  // shared library, where `--wrap` does not reach). The first measurement
+  // then prints on stderr, once, why the output has no columns.
+  kUnknown,
+  // The column reporters of the current run (alloc_counter.cc).
+  kColumns,
+  // Nobody, by choice: `--alloc_counter_columns=false`.
+  kNobody,
+};
+
+// SetAudience()
+//
+// Says who takes the measurements from now on; `kUnknown` at start-up.
+void SetAudience(Audience audience);
+
 // AddMeasurement()
 //
-// Appends the measurement of a memory run that has just ended.
+// Appends the measurement of a memory run that has just ended, if the
+// audience is `kColumns`; otherwise drops it.
 void AddMeasurement(const Measurement& measurement);
 
 // TakeMeasurements()

@@ -7,6 +7,10 @@
 #   ALLOC_COUNTER_LINKOPTS  the GNU ld --wrap options of the loop window. Link
 #                           options of //alloc_counter:state_wrappers_internal,
 #                           passed on (INTERFACE) to every binary linking it.
+#   ALLOC_COUNTER_ENTRY_POINT_LINKOPTS
+#                           the --wrap options of Google Benchmark's entry
+#                           points. Link options of alloc_counter::alloc_counter,
+#                           passed on in the same way.
 #
 # copts.bzl must keep each list a plain `NAME = [ "string", ... ]` of string
 # literals; anything this reader cannot parse stops the configure step rather
@@ -42,3 +46,4 @@ endfunction()
 
 _alloc_counter_read_bzl_list(ALLOC_COUNTER_COPTS)
 _alloc_counter_read_bzl_list(ALLOC_COUNTER_LINKOPTS)
+_alloc_counter_read_bzl_list(ALLOC_COUNTER_ENTRY_POINT_LINKOPTS)
