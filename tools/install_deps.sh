@@ -1,31 +1,48 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that building and testing alloc_counter with
-# Bazel and CMake needs: Bazel itself (which brings its JDK), CMake, the C++
-# compiler, Google Benchmark, Abseil, GoogleTest and Python 3 for the Python
-# tests; jemalloc, tcmalloc, mimalloc and heaptrack for the reliability
-# tests; Chromium for the test of alloc_counter_compare's HTML report; and
-# clang-format and npm (for buildifier) for tools/check_format.sh. elfutils'
-# libdw names the frames of --alloc_counter_sites.
+# Installs the Debian packages alloc_counter needs, and only those missing:
+#
+#   tools/install_deps.sh        what building and testing alloc_counter with
+#                                Bazel and CMake needs (tools/run_tests.sh)
+#   tools/install_deps.sh demo   what building and running the demo
+#                                benchmarks needs (tools/run_demo.sh)
+#
+# The demo needs Bazel itself (which brings its JDK), the C++ compiler,
+# Google Benchmark, Abseil, elfutils' libdw (which names the frames of
+# --alloc_counter_sites) and zlib (benchmarks/c_api_benchmark.cc). The tests
+# add CMake, GoogleTest and Python 3; jemalloc, tcmalloc, mimalloc and
+# heaptrack for the reliability tests; Chromium for the test of
+# alloc_counter_compare's HTML report; and clang-format and npm (for
+# buildifier) for tools/check_format.sh.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
-packages=(bazel-bootstrap cmake g++ libbenchmark-dev libabsl-dev libgtest-dev libdw-dev python3)
-# zlib, for the demo benchmark of C APIs (benchmarks/c_api_benchmark.cc).
-packages+=(zlib1g-dev)
-# The reliability tests (tests/reliability, docs/reliability.md): the
-# allocators linked under alloc_counter, and heaptrack for the independent
-# count of allocation calls.
-packages+=(libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev heaptrack)
-# The HTML report test of alloc_counter_compare (tests/compare/html_test.py)
-# renders the page in headless Chromium.
-packages+=(chromium)
-# The formatting checks (tools/check_format.sh).
-packages+=(clang-format)
-# Tools needed as a command, whichever package provides it, and installed
-# from the Debian package of the same name when missing: npm (to install
-# buildifier) may come with a Node.js from outside Debian, whose package
-# conflicts with Debian's npm.
-commands=(npm)
+case "${1:-all}" in
+  demo | all) profile=${1:-all} ;;
+  *)
+    echo "install_deps.sh: unknown argument '$1'; accepted: demo, or none" >&2
+    exit 2
+    ;;
+esac
+
+packages=(bazel-bootstrap g++ libbenchmark-dev libabsl-dev libdw-dev zlib1g-dev)
+commands=()
+if [[ "$profile" == all ]]; then
+  packages+=(cmake libgtest-dev python3)
+  # The reliability tests (tests/reliability, docs/reliability.md): the
+  # allocators linked under alloc_counter, and heaptrack for the independent
+  # count of allocation calls.
+  packages+=(libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev heaptrack)
+  # The HTML report test of alloc_counter_compare (tests/compare/html_test.py)
+  # renders the page in headless Chromium.
+  packages+=(chromium)
+  # The formatting checks (tools/check_format.sh).
+  packages+=(clang-format)
+  # Tools needed as a command, whichever package provides it, and installed
+  # from the Debian package of the same name when missing: npm (to install
+  # buildifier) may come with a Node.js from outside Debian, whose package
+  # conflicts with Debian's npm.
+  commands+=(npm)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -34,7 +51,7 @@ for pkg in "${packages[@]}"; do
     missing+=("$pkg")
   fi
 done
-for cmd in "${commands[@]}"; do
+for cmd in "${commands[@]+"${commands[@]}"}"; do
   if ! command -v "$cmd" >/dev/null; then
     missing+=("$cmd")
   fi
