@@ -41,6 +41,20 @@ configure() {  # configure <source dir> <build dir> [cmake arguments...]
   cmake -S "$src" -B "$bin" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
 }
 
+# Runs a benchmark binary with `args`, prints its console output, and checks
+# that it has a line matching `row` (an extended regular expression).
+expect_row() {  # expect_row <binary> <row> [args...]
+  local binary=$1 row=$2
+  shift 2
+  "$binary" --benchmark_min_time=0.01 --benchmark_color=false "$@" \
+    >"$tmp/console.txt" 2>"$tmp/stderr.txt" || { cat "$tmp/stderr.txt" >&2; return 1; }
+  cat "$tmp/console.txt"
+  if ! grep -Eq "$row" "$tmp/console.txt"; then
+    echo "$(basename "$binary"): expected a row matching $row" >&2
+    return 1
+  fi
+}
+
 # Runs the binaries of a tests/cmake_consumer build and checks their output.
 check_consumer() {  # check_consumer <build dir>
   local bin=$1
@@ -49,25 +63,13 @@ check_consumer() {  # check_consumer <build dir>
   # (one ::operator new(100) per iteration; the set-up allocation before the
   # loop is not counted), and the flags read.
   for binary in consumer_benchmark consumer_main_target; do
-    "$bin/$binary" --benchmark_min_time=0.01 --benchmark_color=false \
-      --alloc_counter_paused=exclude \
-      >"$tmp/console.txt" 2>"$tmp/stderr.txt" || { cat "$tmp/stderr.txt" >&2; return 1; }
-    cat "$tmp/console.txt"
-    if ! grep -Eq '^BM_OneNew100 .* allocs/iter=1 bytes/iter=100 peak_bytes=100$' \
-        "$tmp/console.txt"; then
-      echo "$binary: expected a row BM_OneNew100 ... allocs/iter=1 bytes/iter=100 peak_bytes=100" >&2
-      return 1
-    fi
+    expect_row "$bin/$binary" \
+      '^BM_OneNew100 .* allocs/iter=1 bytes/iter=100 peak_bytes=100$' \
+      --alloc_counter_paused=exclude
   done
   # alloc_counter::malloc: one strdup of 11 characters per iteration.
-  "$bin/consumer_malloc_benchmark" --benchmark_min_time=0.01 --benchmark_color=false \
-    >"$tmp/console.txt" 2>"$tmp/stderr.txt" || { cat "$tmp/stderr.txt" >&2; return 1; }
-  cat "$tmp/console.txt"
-  if ! grep -Eq '^BM_OneStrdup12 .* allocs/iter=1 bytes/iter=12 peak_bytes=12$' \
-      "$tmp/console.txt"; then
-    echo "expected a row BM_OneStrdup12 ... allocs/iter=1 bytes/iter=12 peak_bytes=12" >&2
-    return 1
-  fi
+  expect_row "$bin/consumer_malloc_benchmark" \
+    '^BM_OneStrdup12 .* allocs/iter=1 bytes/iter=12 peak_bytes=12$'
   # alloc_counter::testing: EXPECT_ALLOCS in a GoogleTest test.
   "$bin/consumer_test" --gtest_brief=1
 }

@@ -234,23 +234,23 @@ class MainsTest(unittest.TestCase):
                 self.assertEqual(row["max_bytes_used"], 100)
                 self.assertEqual(row["net_heap_growth"], 0)
 
-    def test_timed_mode_counts_every_thread(self):
-        expected = {"memory_run": (1, 16, 16), "timed": (2.5, 40, 16)}
+    def assertFlagHonoured(self, benchmark, flag, expected):
+        """Under every main, `benchmark` run with `flag`=VALUE shows the
+        columns expected[VALUE]."""
         for main in ALL_MAINS:
-            for mode, values in expected.items():
-                with self.subTest(main=main, mode=mode):
-                    proc = main.run(THREADS, f"--alloc_counter_mode={mode}")
-                    self.assertRows(main.stdout_rows(proc.stdout), THREADS,
+            for value, values in expected.items():
+                with self.subTest(main=main, flag=f"{flag}={value}"):
+                    proc = main.run(benchmark, f"{flag}={value}")
+                    self.assertRows(main.stdout_rows(proc.stdout), benchmark,
                                     values, proc.stdout)
 
+    def test_timed_mode_counts_every_thread(self):
+        self.assertFlagHonoured(THREADS, "--alloc_counter_mode", {
+            "memory_run": (1, 16, 16), "timed": (2.5, 40, 16)})
+
     def test_paused_flag_is_honoured(self):
-        expected = {"exclude": (1, 32, 64), "include": (2, 96, 64)}
-        for main in ALL_MAINS:
-            for policy, values in expected.items():
-                with self.subTest(main=main, paused=policy):
-                    proc = main.run(PAUSED, f"--alloc_counter_paused={policy}")
-                    self.assertRows(main.stdout_rows(proc.stdout), PAUSED,
-                                    values, proc.stdout)
+        self.assertFlagHonoured(PAUSED, "--alloc_counter_paused", {
+            "exclude": (1, 32, 64), "include": (2, 96, 64)})
 
     def test_columns_false_removes_columns_and_keeps_native_fields(self):
         for main in DEFAULT_DISPLAY:
