@@ -149,6 +149,33 @@ def _absl_package_targets(rctx, package, package_dir):
         names[name] = True
     return sorted(names.keys())
 
+def _absl_pkgconfig(rctx, pkgconfig_dir):
+    """Reads Abseil's pkg-config files, one per CMake target absl::<name>.
+
+    Returns:
+      A dict from <name> to (the names it requires, its link options).
+    """
+    libraries = {}
+    for f in rctx.path(pkgconfig_dir).readdir():
+        if not (f.basename.startswith("absl_") and f.basename.endswith(".pc")):
+            continue
+        requires = []
+        linkopts = []
+        for line in rctx.read(f).splitlines():
+            if line.startswith("Requires:"):
+                for entry in line[len("Requires:"):].split(","):
+                    words = entry.strip().split(" ")
+                    if words[0].startswith("absl_"):
+                        requires.append(words[0][len("absl_"):])
+            elif line.startswith("Libs:"):
+                linkopts = [
+                    word
+                    for word in line[len("Libs:"):].split(" ")
+                    if word.startswith("-l") or word == "-pthread"
+                ]
+        libraries[f.basename[len("absl_"):-len(".pc")]] = (requires, linkopts)
+    return libraries
+
 def _system_abseil_impl(rctx):
     _symlink_headers(rctx, ["absl"], "libabsl-dev")
     lib_dir = _require_libs(rctx, ["libabsl_base.so"], "libabsl-dev")
@@ -157,44 +184,79 @@ def _system_abseil_impl(rctx):
         for f in rctx.path(lib_dir).readdir()
         if f.basename.startswith("libabsl_") and f.basename.endswith(".so")
     ])
+    pkgconfig = _absl_pkgconfig(rctx, lib_dir + "/pkgconfig")
+    if not pkgconfig:
+        _fail_missing(lib_dir + "/pkgconfig/absl_*.pc", "libabsl-dev")
     _write_workspace(rctx)
 
-    # One library carries every header and links every libabsl_*.so; the
-    # upstream labels are aliases of it. --as-needed keeps only the shared
-    # libraries a binary actually uses.
+    # One library per upstream target that Abseil's pkg-config files
+    # describe (absl::<name> in CMake, absl_<name>.pc), linking its own
+    # shared library and depending on the targets it requires, as upstream.
+    # Every shared library a binary needs is then linked into it, also when
+    # Bazel links the binary's dependencies as shared objects of their own
+    # (a cc_test's default), which carry no dependency on Abseil's.
+    targets = []
+    for name in sorted(pkgconfig.keys()):
+        requires, linkopts = pkgconfig[name]
+        targets.append("""
+cc_library(
+    name = "absl_{name}",
+    linkopts = {linkopts},
+    deps = {deps},
+)
+""".format(
+            name = name,
+            linkopts = repr(linkopts),
+            deps = repr([":headers"] + [":absl_" + r for r in sorted(requires) if r in pkgconfig]),
+        ))
+
+    # Every header, and what an upstream label without a pkg-config file of
+    # its own stands for: every libabsl_*.so, of which --as-needed keeps the
+    # ones a binary itself uses.
     linkopts = ["-Wl,--as-needed"] + ["-l" + lib for lib in libs] + ["-Wl,--no-as-needed", "-lpthread"]
     rctx.file("BUILD.bazel", _GENERATED.format("libabsl-dev") + """
 load("@rules_cc//cc:defs.bzl", "cc_library")
 
 package(default_visibility = ["//visibility:public"])
 
-# Not an upstream label: depend on the @com_google_absl//absl/... aliases.
+# Not upstream labels: depend on the @com_google_absl//absl/... aliases.
 cc_library(
-    name = "system_absl",
+    name = "headers",
     hdrs = glob([
         "include/absl/**/*.h",
         "include/absl/**/*.inc",
     ]),
     includes = ["include"],
+)
+
+cc_library(
+    name = "system_absl",
     linkopts = [
 {linkopts}    ],
+    deps = [":headers"],
 )
-""".format(linkopts = "".join(["        \"{}\",\n".format(o) for o in linkopts])))
+""".format(linkopts = "".join(["        \"{}\",\n".format(o) for o in linkopts])) + "".join(targets))
 
-    # One package per header directory, as upstream (absl/strings, ...).
+    # One package per header directory, as upstream (absl/strings, ...). A
+    # label absl/<package>:<name> is absl::<name> in CMake, or
+    # absl::<package>_<name> where names would clash (absl/strings:internal).
     absl_root = str(rctx.path(_INCLUDE_DIR + "/absl"))
     result = rctx.execute(["find", "-L", absl_root, "-type", "d"])
     if result.return_code != 0:
         fail("cannot list {}: {}".format(absl_root, result.stderr))
     for package_dir in sorted(result.stdout.splitlines()):
         package = "absl" + package_dir[len(absl_root):]
-        aliases = "".join([
-            "alias(name = \"{}\", actual = \"//:system_absl\")\n".format(name)
-            for name in _absl_package_targets(rctx, package, package_dir)
-        ])
+        aliases = []
+        for name in _absl_package_targets(rctx, package, package_dir):
+            actual = "//:system_absl"
+            for candidate in [name, package.split("/")[-1] + "_" + name]:
+                if candidate in pkgconfig:
+                    actual = "//:absl_" + candidate
+                    break
+            aliases.append("alias(name = \"{}\", actual = \"{}\")\n".format(name, actual))
         rctx.file(package + "/BUILD.bazel", _GENERATED.format("libabsl-dev") +
                                             "\npackage(default_visibility = [\"//visibility:public\"])\n\n" +
-                                            aliases)
+                                            "".join(aliases))
 
 system_abseil = repository_rule(
     implementation = _system_abseil_impl,
@@ -231,10 +293,3 @@ system_elfutils = repository_rule(
     local = True,
     doc = "elfutils' libdw from libdw-dev (no upstream Bazel build to mirror).",
 )
-
-def system_libs():
-    """Declares the system-library repositories under their upstream names."""
-    system_abseil(name = "com_google_absl")
-    system_elfutils(name = "elfutils")
-    system_benchmark(name = "com_google_benchmark")
-    system_googletest(name = "com_google_googletest")
