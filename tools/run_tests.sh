@@ -9,6 +9,9 @@
 #      ThreadSanitizer (tools/run_reliability.sh);
 #   3. the CMake build: ctest, the installed package and add_subdirectory()
 #      used from another project (tools/run_cmake_tests.sh);
+#   3b. a user's Bazel workspace (tests/bazel_consumer) that gets alloc_counter
+#      from this checkout and everything else from its deps.bzl
+#      (tools/run_bazel_consumer_tests.sh);
 #   4. the CMake build and ctest against Google Benchmark 1.8.5 and 1.9.5,
 #      built from the release archives in ../shared/third_party beside this
 #      repository (tools/run_version_tests.sh); skipped, and said so, where
@@ -24,6 +27,18 @@ trap 'rm -rf "$logs"' EXIT
 status=0
 passed=0
 failed=0
+
+# Adds the last "N passed, N failed" line of a stage's log to the totals; a
+# stage that printed none counts as one failure.
+add_summary() {  # add_summary <log>
+  local line
+  if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1); then
+    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+  else
+    failed=$((failed + 1))
+  fi
+}
 
 # The checks of tools/check_format.sh to run.
 format_checks=(bazel cpp)
@@ -44,12 +59,7 @@ failed=$((failed + $(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)'
 
 echo "==> the suite under the sanitizers"
 SUITES="asan tsan" tools/run_reliability.sh "$@" 2>&1 | tee "$logs/sanitizers.log" || status=1
-if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/sanitizers.log" | tail -n 1); then
-  passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
-  failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
-else
-  failed=$((failed + 1))
-fi
+add_summary "$logs/sanitizers.log"
 
 echo "==> the CMake build"
 tools/run_cmake_tests.sh 2>&1 | tee "$logs/cmake.log" || status=1
@@ -62,15 +72,14 @@ else
   failed=$((failed + 1))
 fi
 
+echo "==> a user's Bazel workspace"
+tools/run_bazel_consumer_tests.sh 2>&1 | tee "$logs/bazel_consumer.log" || status=1
+add_summary "$logs/bazel_consumer.log"
+
 echo "==> Google Benchmark releases in ../shared/third_party"
 if [[ -d ../shared/third_party ]]; then
   tools/run_version_tests.sh 2>&1 | tee "$logs/versions.log" || status=1
-  if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/versions.log" | tail -n 1); then
-    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
-    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
-  else
-    failed=$((failed + 1))
-  fi
+  add_summary "$logs/versions.log"
 else
   echo "skipped: no ../shared/third_party beside this repository, so no" \
     "Google Benchmark release archives to build and test against"
