@@ -1,13 +1,14 @@
 # Copyright 2026 The alloc_counter Authors.
 # SPDX-License-Identifier: Apache-2.0
 """Checks alloc_counter's command line in each way of giving a program its
-main: //alloc_counter:main, ALLOC_COUNTER_BENCHMARK_MAIN() and the
-hand-written main of the README.
+main: BENCHMARK_MAIN(), benchmark_main, hand-written mains,
+//alloc_counter:main and ALLOC_COUNTER_BENCHMARK_MAIN().
 
 - `--help` prints Google Benchmark's usage, then one line per
   --alloc_counter_* flag with its values and default, and exits 0;
 - a bad value or an unknown --alloc_counter_* flag prints a message naming it
-  and exits 2 before any benchmark runs.
+  and exits 2 before any benchmark runs;
+- the README's --help example shows those lines as they are printed.
 """
 
 import os
@@ -16,8 +17,9 @@ import subprocess
 import sys
 import unittest
 
-# name -> path of a binary whose main calls alloc_counter::Initialize().
+# name -> path of a benchmark binary linked with alloc_counter.
 BINARIES = {}
+README = None  # the repository's README.md
 
 # Each flag, its values as --help shows them, and its default.
 FLAGS = [
@@ -55,6 +57,19 @@ class CommandLineTest(unittest.TestCase):
                 # No benchmark ran.
                 self.assertNotIn("BM_", out)
 
+    def test_readme_shows_the_flags_help_prints(self):
+        # The README's --help example, from "alloc_counter flags:" to the end
+        # of its block, is what every binary prints.
+        with open(README) as f:
+            readme = f.read()
+        match = re.search(r"(?s)\n(alloc_counter flags:\n.*?)```", readme)
+        self.assertIsNotNone(match, "no alloc_counter flags: block in README")
+        for name, binary in BINARIES.items():
+            with self.subTest(binary=name):
+                out = run(binary, "--help").stdout
+                self.assertEqual(out[out.index("alloc_counter flags:"):],
+                                 match.group(1))
+
     def test_bad_value_exits_2_naming_flag_and_values(self):
         for name, binary in BINARIES.items():
             with self.subTest(binary=name):
@@ -78,6 +93,7 @@ class CommandLineTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    README = os.path.abspath(sys.argv.pop(1))
     BINARIES = {os.path.basename(b): os.path.abspath(b)
                 for b in sys.argv[1:]}
     del sys.argv[1:]

@@ -3,9 +3,13 @@
 """Checks that every demo benchmark prints the figures benchmarks/README.md
 gives for it (libstdc++ of g++ 12 and abseil 20220623).
 
-The demos whose display reporter Google Benchmark creates are read in JSON;
-custom_reporter_benchmark prints its own Markdown table, which is read as
-printed.
+The expectations are read from the README itself, so that its tables cannot
+drift from what the binaries print: the first table of figures (one row per
+benchmark, `| `NAME` | allocs | bytes | peak | why |`), and the Markdown
+table custom_reporter_benchmark prints, given in a fenced block after
+`$ bazel run //benchmarks:custom_reporter_benchmark`. The demos whose display
+reporter Google Benchmark creates are read in JSON; custom_reporter_benchmark
+is read as printed.
 """
 
 import json
@@ -17,42 +21,42 @@ import unittest
 
 from tests import benchmark_version
 
-BINARIES = []
+README = None
 CUSTOM_REPORTER = None
+BINARIES = []
 
-# name -> (allocs/iter, bytes/iter, peak_bytes), as in benchmarks/README.md.
-EXPECTED = {
-    "BM_VectorPushBack/1000": (11, 8188, 6144),
-    "BM_VectorPushBackReserved/1000": (1, 4000, 4000),
-    "BM_StdMapInsert/100": (100, 4000, 4000),
-    "BM_StdUnorderedMapInsert/100": (104, 3424, 2616),
-    "BM_FlatHashMapInsert/100": (7, 2344, 1744),
-    "BM_StdVectorSmall/8": (1, 32, 32),
-    "BM_StdVectorSmall/9": (1, 36, 36),
-    "BM_InlinedVectorSmall/8": (0, 0, 0),
-    "BM_InlinedVectorSmall/9": (1, 64, 64),
-    "BM_StringShort": (0, 0, 0),
-    "BM_StringLong": (1, 33, 33),
-    "BM_StrCat": (1, 31, 31),
-    "BM_Ostringstream": (2, 544, 544),
-    "BM_SharedPtrNew": (2, 56, 56),
-    "BM_MakeShared": (1, 48, 48),
-    "BM_MakeUnique": (1, 32, 32),
-    "BM_FunctionSmallCapture": (0, 0, 0),
-    "BM_FunctionLargeCapture": (1, 64, 64),
-    "BM_FunctionNonTrivialCapture": (1, 16, 16),
-    "BM_SplitToStrings": (6, 272, 272),
-    "BM_SplitToViews": (1, 64, 64),
-}
 
-# custom_reporter_benchmark's table, line by line.
-TABLE = [
-    "| benchmark | allocs/iter | bytes/iter | peak_bytes |",
-    "|---|---:|---:|---:|",
-    "| BM_CopyVector/0 | 0 | 0 | 0 |",
-    "| BM_CopyVector/16 | 1 | 64 | 64 |",
-    "| BM_CopyVector/1024 | 1 | 4096 | 4096 |",
-]
+def readme_figures(text):
+    """name -> (allocs/iter, bytes/iter, peak_bytes) from the README's first
+    table of figures (the C API demo's table is c_api_demo_test's)."""
+    start = text.index("| Benchmark | allocs/iter | bytes/iter | peak_bytes |")
+    table = []
+    for line in text[start:].splitlines():
+        if not line.startswith("|"):
+            break
+        table.append(line)
+    figures = {}
+    for line in table[2:]:
+        match = re.match(
+            r"^\| `(BM_[^`]+)` \| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \|", line)
+        if match is None:
+            raise AssertionError(f"unexpected row in the README's table: {line}")
+        name, *values = match.groups()
+        if name in figures:
+            raise AssertionError(f"{name} appears twice in the README's table")
+        figures[name] = tuple(float(v) for v in values)
+    return figures
+
+
+def readme_custom_table(text):
+    """The lines of the Markdown table the README shows
+    custom_reporter_benchmark printing."""
+    match = re.search(
+        r"(?s)\$ bazel run //benchmarks:custom_reporter_benchmark[^\n]*\n"
+        r"(.*?)\n```", text)
+    if match is None:
+        raise AssertionError("no custom_reporter_benchmark output in README")
+    return match.group(1).splitlines()
 
 
 class DemoTest(unittest.TestCase):
@@ -67,7 +71,9 @@ class DemoTest(unittest.TestCase):
             for b in json.loads(proc.stdout)["benchmarks"]:
                 seen[b["name"]] = (b["allocs/iter"], b["bytes/iter"],
                                    b["peak_bytes"])
-        self.assertEqual(seen, EXPECTED)
+        with open(README) as f:
+            expected = readme_figures(f.read())
+        self.assertEqual(seen, expected)
 
     def test_custom_reporter_prints_its_table_with_columns(self):
         proc = subprocess.run(
@@ -76,10 +82,13 @@ class DemoTest(unittest.TestCase):
             capture_output=True, text=True, check=True)
         table = [line for line in proc.stdout.splitlines()
                  if re.match(r"^\|", line)]
-        self.assertEqual(table, TABLE, proc.stdout)
+        with open(README) as f:
+            expected = readme_custom_table(f.read())
+        self.assertEqual(table, expected, proc.stdout)
 
 
 if __name__ == "__main__":
+    README = os.path.abspath(sys.argv.pop(1))
     CUSTOM_REPORTER = os.path.abspath(sys.argv.pop(1))
     BINARIES = [os.path.abspath(b) for b in sys.argv[1:]]
     del sys.argv[1:]
