@@ -42,6 +42,17 @@ trap 'rm -rf "$logs"' EXIT
 status=0
 started=()
 
+# The number of test targets docs/reliability.md gives for a suite.
+documented_targets() {  # documented_targets <suite>
+  local pattern
+  case "$1" in
+    reliability) pattern='.*in the plain build (\([0-9]*\) test targets).*' ;;
+    asan) pattern='.*ASan + UBSan: [0-9]* of \([0-9]*\) test targets.*' ;;
+    tsan) pattern='.*TSan: [0-9]* of \([0-9]*\) test targets.*' ;;
+  esac
+  sed -n "s/${pattern}/\1/p" docs/reliability.md | head -n 1
+}
+
 run_suite() {
   local suite=$1
   shift
@@ -67,6 +78,16 @@ run_suite() {
   local passed failed
   passed=$(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$logs/$suite.log" || true)
   failed=$(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$logs/$suite.log" || true)
+  # The page that lists these suites says how many targets each has: a
+  # target added or removed without it counts as one more failure.
+  local documented
+  documented=$(documented_targets "$suite")
+  if [[ "$documented" != "$((passed + failed))" ]]; then
+    echo "run_reliability.sh: docs/reliability.md gives ${documented:-no} test" \
+      "targets for ${suite}; this run has $((passed + failed))" | tee -a "$logs/$suite.log" >&2
+    failed=$((failed + 1))
+    rc=1
+  fi
   echo "${suite}: ${passed} passed, ${failed} failed ($((SECONDS - start)) s)" >> "$logs/summary"
   return "$rc"
 }
