@@ -9,6 +9,7 @@
 
 #include "alloc_counter/scope.h"
 #include "alloc_counter/testing.h"
+#include "greeting.h"
 #include "gtest/gtest.h"
 
 namespace {
@@ -31,6 +32,15 @@ TEST(Consumer, ShortStringDoesNotAllocate) {
 TEST(Consumer, LongStringAllocatesOnce) {
   std::string s;
   EXPECT_ALLOCS(s.assign(100, 'x'), 1);
+}
+
+// The user's own library, a shared object of this test: "Hello, " + 23
+// characters + "!" outgrows the 15-character buffer, and StrCat allocates
+// once.
+TEST(Consumer, GreetingAllocatesOnce) {
+  std::string s;
+  EXPECT_ALLOCS(s = Greeting("a name of 23 characters"), 1);
+  EXPECT_EQ(s, "Hello, a name of 23 characters!");
 }
 
 }  // namespace
