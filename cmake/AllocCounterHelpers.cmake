@@ -164,8 +164,13 @@ function(alloc_counter_sh_test)
   _alloc_counter_test_properties(${ARG_NAME} "${ARG_SIZE}" "${ARG_TAGS}")
 endfunction()
 
-# Bazel's default timeout for the test's size, in seconds, and its tags.
+# Bazel's default timeout for the test's size, in seconds, and its tags. A
+# test whose output says it skipped any case (unittest's "OK (skipped=N)",
+# GoogleTest's "[  SKIPPED ] N tests", a plain program's "skipped: ...") is
+# reported skipped, not passed, as tools/test_summary.py counts Bazel's.
 function(_alloc_counter_test_properties test size tags)
+  set_tests_properties(${test} PROPERTIES SKIP_REGULAR_EXPRESSION
+    "OK \\(skipped=[0-9]+\\);\\[  SKIPPED \\] [0-9]+ tests?, listed below;^skipped: ;\nskipped: ")
   set(timeouts small 60 medium 300 large 900 enormous 3600)
   list(FIND timeouts "${size}" i)
   if(i EQUAL -1 OR NOT size MATCHES "^[a-z]+$")

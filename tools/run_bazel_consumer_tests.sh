@@ -13,7 +13,7 @@
 #      the benchmark.
 # The copy and its output base live under ~/.cache/alloc_counter_consumer,
 # so a second run is incremental; the Bazel server is shut down at the end.
-# Ends with one line, "N passed, N failed", over steps 2 to 4.
+# Ends with one line, "N passed, 0 skipped, N failed", over steps 2 to 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -87,5 +87,5 @@ step "3/4 a cc_test linked dynamically, with :testing and :scope" dynamic_test
 step "4/4 bazel run @alloc_counter//tools:alloc_counter_compare" compare_two_runs
 
 echo
-echo "${passed} passed, ${failed} failed"
+echo "${passed} passed, 0 skipped, ${failed} failed"
 ((failed == 0))

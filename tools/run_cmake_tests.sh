@@ -12,6 +12,8 @@
 #      the installed bin/alloc_counter_compare;
 #   5. build tests/cmake_consumer again with add_subdirectory() of this source
 #      tree, and check the same.
+# Ends with one line, "N passed, N skipped, N failed": the CTest tests
+# (tools/test_summary.py), and each consumer build as one test.
 # Arguments go to the configure step of build/cmake (-DCMAKE_BUILD_TYPE=Debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +25,13 @@ readonly build=build/cmake
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 step=""
-trap 'echo "run_cmake_tests.sh: FAILED: ${step}" >&2' ERR
+# What the last line counts: the CTest tests, then each consumer build as one
+# test; a step that fails counts as one more failure.
+passed=0
+skipped=0
+failed=0
+trap 'echo "run_cmake_tests.sh: FAILED: ${step}" >&2
+      echo "${passed} passed, ${skipped} skipped, $((failed + 1)) failed"' ERR
 
 say() {
   step=$*
@@ -115,7 +123,16 @@ done < <(find alloc_counter benchmarks tests tools -path tests/bazel_consumer -p
 cmake --build "$build" -j "$jobs"
 
 say "3/5 ctest (the tests of bazel test //...)"
-ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs"
+ctest_status=0
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs" \
+  2>&1 | tee "$tmp/ctest.log" || ctest_status=$?
+python3 tools/test_summary.py --ctest "$tmp/ctest.log" | tee "$tmp/ctest.summary"
+read -r passed _ skipped _ failed _ <<<"$(tail -n 1 "$tmp/ctest.summary" | tr -d ,)"
+if ((ctest_status != 0)); then
+  # Counted already: the ERR trap must not add one.
+  failed=$((failed - 1))
+  false
+fi
 
 say "4/5 install into a temporary prefix; consumer project with find_package()"
 cmake --install "$build" --prefix "$tmp/staging"
@@ -129,6 +146,7 @@ if [[ "$found" != "$tmp/prefix/"* ]]; then
 fi
 cmake --build "$tmp/consumer-installed" -j "$jobs"
 check_consumer "$tmp/consumer-installed"
+passed=$((passed + 1))
 # The installed program, run as a user runs it.
 usage=$("$tmp/prefix/bin/alloc_counter_compare" --help)
 echo "${usage%%$'\n'*}"
@@ -138,7 +156,9 @@ configure tests/cmake_consumer "$tmp/consumer-subdirectory" \
   -DALLOC_COUNTER_SOURCE_DIR="$PWD"
 cmake --build "$tmp/consumer-subdirectory" -j "$jobs"
 check_consumer "$tmp/consumer-subdirectory"
+passed=$((passed + 1))
 
 tests=$(ctest --test-dir "$build" -N | sed -n 's/^Total Tests: //p')
 echo
-echo "run_cmake_tests.sh: all passed: ${tests} CTest tests, installed package, add_subdirectory"
+echo "run_cmake_tests.sh: ${tests} CTest tests, installed package, add_subdirectory"
+echo "${passed} passed, ${skipped} skipped, ${failed} failed"

@@ -17,7 +17,10 @@
 #      repository (tools/run_version_tests.sh); skipped, and said so, where
 #      that directory is absent.
 # Arguments go to every `bazel test`. The last line sums them all, each
-# formatting check counting as one test: "N passed, N failed".
+# formatting check counting as one test: "N passed, N skipped, N failed". A
+# test that skipped any of its cases, or that a stage left out (the
+# sanitizer stages list them, with the reason), counts as skipped, never as
+# passed (tools/test_summary.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,15 +29,18 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 status=0
 passed=0
+skipped=0
 failed=0
 
-# Adds the last "N passed, N failed" line of a stage's log to the totals; a
-# stage that printed none counts as one failure.
+# Adds the last "N passed, N skipped, N failed" line of a stage's log to the
+# totals; a stage that printed none counts as one failure.
 add_summary() {  # add_summary <log>
-  local line
-  if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1); then
-    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
-    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+  local line p s f
+  if line=$(grep -E '^[0-9]+ passed, [0-9]+ skipped, [0-9]+ failed$' "$1" | tail -n 1); then
+    read -r p _ s _ f _ <<<"${line//,/}"
+    passed=$((passed + p))
+    skipped=$((skipped + s))
+    failed=$((failed + f))
   else
     failed=$((failed + 1))
   fi
@@ -54,8 +60,9 @@ done
 
 echo "==> bazel test //..."
 bazel test //... "$@" 2>&1 | tee "$logs/bazel.log" || status=1
-passed=$((passed + $(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$logs/bazel.log" || true)))
-failed=$((failed + $(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$logs/bazel.log" || true)))
+python3 tools/test_summary.py --testlogs "$(bazel info bazel-testlogs)" \
+  "$logs/bazel.log" | tee "$logs/bazel.summary"
+add_summary "$logs/bazel.summary"
 
 echo "==> the suite under the sanitizers"
 SUITES="asan tsan" tools/run_reliability.sh "$@" 2>&1 | tee "$logs/sanitizers.log" || status=1
@@ -63,14 +70,7 @@ add_summary "$logs/sanitizers.log"
 
 echo "==> the CMake build"
 tools/run_cmake_tests.sh 2>&1 | tee "$logs/cmake.log" || status=1
-if line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$logs/cmake.log" | tail -n 1); then
-  total=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
-  cmake_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
-  passed=$((passed + total - cmake_failed))
-  failed=$((failed + cmake_failed))
-else
-  failed=$((failed + 1))
-fi
+add_summary "$logs/cmake.log"
 
 echo "==> a user's Bazel workspace"
 tools/run_bazel_consumer_tests.sh 2>&1 | tee "$logs/bazel_consumer.log" || status=1
@@ -85,5 +85,5 @@ else
     "Google Benchmark release archives to build and test against"
 fi
 
-echo "${passed} passed, ${failed} failed"
+echo "${passed} passed, ${skipped} skipped, ${failed} failed"
 exit "$status"

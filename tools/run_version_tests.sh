@@ -12,9 +12,10 @@
 #      statically (no libbenchmark.so), and the JSON report's
 #      library_version names it;
 #   5. ctest: the whole CTest suite.
-# Prints each version's CTest result line and ends with one line,
-# "N passed, N failed", over the CTest tests of every version; a version
-# whose build or checks fail before ctest counts as one failure. Exits 0 when
+# Prints each version's CTest result and ends with one line, "N passed,
+# N skipped, N failed", over the CTest tests of every version
+# (tools/test_summary.py); a version whose build or checks fail before ctest
+# counts as one failure. Exits 0 when
 # the third_party directory is absent (a user's clone): nothing to test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -136,6 +137,7 @@ print(json.load(open(sys.argv[1]))["context"].get("library_version", ""))' \
 }
 
 passed=0
+skipped=0
 failed=0
 summary=()
 start=$SECONDS
@@ -156,22 +158,19 @@ for archive in "${archives[@]}"; do
   say "${version}: 5/5 ctest"
   ctest --test-dir "$tmp/$version/alloc_counter" --output-on-failure \
     --no-tests=error -j "$jobs" 2>&1 | tee "$tmp/$version.ctest" || true
-  if line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' \
-      "$tmp/$version.ctest" | tail -n 1); then
-    total=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
-    version_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed.*/\1/')
-    passed=$((passed + total - version_failed))
-    failed=$((failed + version_failed))
-    summary+=("Google Benchmark ${version}: ${line} ($((SECONDS - version_start)) s)")
-  else
-    failed=$((failed + 1))
-    summary+=("Google Benchmark ${version}: ctest printed no result")
-  fi
+  python3 tools/test_summary.py --ctest "$tmp/$version.ctest" |
+    tee "$tmp/$version.summary"
+  line=$(tail -n 1 "$tmp/$version.summary")
+  read -r version_passed _ version_skipped _ version_failed _ <<<"${line//,/}"
+  passed=$((passed + version_passed))
+  skipped=$((skipped + version_skipped))
+  failed=$((failed + version_failed))
+  summary+=("Google Benchmark ${version}: ${line} ($((SECONDS - version_start)) s)")
   rm -rf "${tmp:?}/$version"  # 30 MB per version
 done
 
 echo
 printf 'run_version_tests.sh: %s\n' "${summary[@]}"
 echo "run_version_tests.sh: $((SECONDS - start)) s in all"
-echo "${passed} passed, ${failed} failed"
+echo "${passed} passed, ${skipped} skipped, ${failed} failed"
 ((failed == 0))

@@ -58,4 +58,4 @@ class CApiDemoTest(unittest.TestCase):
 if __name__ == "__main__":
     WITH_MALLOC, NEW_ONLY = sys.argv[1:3]
     del sys.argv[1:]
-    unittest.main()
+    unittest.main(verbosity=2)
