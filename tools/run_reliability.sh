@@ -11,8 +11,13 @@
 # Each sanitizer suite builds in an output base of its own (under
 # ~/.cache/alloc_counter_reliability), so the three builds do not evict one
 # another and a second run is incremental; their bazel servers are shut down
-# at the end. Arguments go to every `bazel test`. The last line is the usual
-# "N passed, N failed" over the three suites.
+# at the end. The sanitizer suites leave out the targets tagged in
+# SANITIZER_TAGS below, and list them with the reason. Arguments go to every
+# `bazel test`.
+#
+# Each suite's targets are counted by tools/test_summary.py: a target that
+# skipped any case counts as skipped, not passed, and so does a target left
+# out. The last line sums the suites: "N passed, N skipped, N failed".
 #
 #   tools/run_reliability.sh                      # all three suites
 #   SUITES="asan" tools/run_reliability.sh        # some of them
@@ -37,18 +42,30 @@ for dir in */; do
   fi
 done
 
+# The tags that leave a target out of the sanitizer suites, and why
+# (tests/reliability/BUILD.bazel tags them).
+declare -A SANITIZER_TAGS=(
+  [sanitizer_same_program]="under a sanitizer, the same test as one that runs: the sanitizer's allocator replaces jemalloc, tcmalloc and mimalloc, and //alloc_counter:malloc is compiled out"
+  [sanitizer_no_c_allocator]="tests //alloc_counter:malloc alone, which is compiled out under a sanitizer"
+  [sanitizer_no_heaptrack]="runs binaries under heaptrack, which cannot run a sanitized binary (both replace malloc)"
+)
+
+# The same, as a query expression.
+suite_expression=${whole_suite[*]}
+suite_expression=${suite_expression// / + }
+
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 status=0
 started=()
 
-# The number of test targets docs/reliability.md gives for a suite.
+# The number of test targets docs/reliability.md says a suite runs.
 documented_targets() {  # documented_targets <suite>
   local pattern
   case "$1" in
     reliability) pattern='.*in the plain build (\([0-9]*\) test targets).*' ;;
-    asan) pattern='.*ASan + UBSan: [0-9]* of \([0-9]*\) test targets.*' ;;
-    tsan) pattern='.*TSan: [0-9]* of \([0-9]*\) test targets.*' ;;
+    asan) pattern='.*ASan + UBSan: \([0-9]*\) test targets.*' ;;
+    tsan) pattern='.*TSan: \([0-9]*\) test targets.*' ;;
   esac
   sed -n "s/${pattern}/\1/p" docs/reliability.md | head -n 1
 }
@@ -57,7 +74,8 @@ run_suite() {
   local suite=$1
   shift
   local start=$SECONDS
-  local -a bazel_cmd=(bazel) test_args=()
+  local -a bazel_cmd=(bazel) test_args=() config=()
+  local left_out=0
   case "$suite" in
     reliability)
       test_args=(//tests/reliability/...)
@@ -65,7 +83,25 @@ run_suite() {
     asan | tsan)
       bazel_cmd+=("--output_base=${bases}/${suite}")
       started+=("${bases}/${suite}")
-      test_args=(--config="$suite" --symlink_prefix=/ "${whole_suite[@]}")
+      config=(--config="$suite")
+      local filters="" tag targets
+      for tag in "${!SANITIZER_TAGS[@]}"; do
+        filters+="${filters:+,}-${tag}"
+        targets=$("${bazel_cmd[@]}" query --noshow_progress \
+          "attr(tags, '${tag}', tests(${suite_expression}))" 2>/dev/null)
+        if [[ -n "$targets" ]]; then
+          local count
+          count=$(echo "$targets" | wc -l)
+          left_out=$((left_out + count))
+          {
+            echo "left out of ${suite}, ${count} target(s):" \
+              "${SANITIZER_TAGS[$tag]}:"
+            echo "$targets" | sed 's/^/  /'
+          } >>"$logs/$suite.left_out"
+        fi
+      done
+      test_args=("${config[@]}" --symlink_prefix=/ --test_tag_filters="$filters"
+        "${whole_suite[@]}")
       ;;
     *)
       echo "run_reliability.sh: unknown suite '$suite' (reliability, asan, tsan)" >&2
@@ -75,20 +111,25 @@ run_suite() {
   echo "=== ${suite}: ${bazel_cmd[*]} test ${test_args[*]} $*"
   local rc=0
   "${bazel_cmd[@]}" test "${test_args[@]}" "$@" 2>&1 | tee "$logs/$suite.log" || rc=$?
-  local passed failed
-  passed=$(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$logs/$suite.log" || true)
-  failed=$(grep -cE '^//\S+\s+.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$logs/$suite.log" || true)
-  # The page that lists these suites says how many targets each has: a
+  local testlogs line passed skipped failed
+  testlogs=$("${bazel_cmd[@]}" info "${config[@]}" bazel-testlogs 2>/dev/null)
+  python3 tools/test_summary.py --testlogs "$testlogs" "$logs/$suite.log" \
+    | tee "$logs/$suite.summary"
+  [[ -f "$logs/$suite.left_out" ]] && cat "$logs/$suite.left_out"
+  line=$(tail -n 1 "$logs/$suite.summary")
+  read -r passed _ skipped _ failed _ <<<"${line//,/}"
+  # The page that lists these suites says how many targets each runs: a
   # target added or removed without it counts as one more failure.
-  local documented
+  local documented ran=$((passed + skipped + failed))
   documented=$(documented_targets "$suite")
-  if [[ "$documented" != "$((passed + failed))" ]]; then
+  if [[ "$documented" != "$ran" ]]; then
     echo "run_reliability.sh: docs/reliability.md gives ${documented:-no} test" \
-      "targets for ${suite}; this run has $((passed + failed))" | tee -a "$logs/$suite.log" >&2
+      "targets for ${suite}; this run has ${ran}" >&2
     failed=$((failed + 1))
     rc=1
   fi
-  echo "${suite}: ${passed} passed, ${failed} failed ($((SECONDS - start)) s)" >> "$logs/summary"
+  echo "${suite}: ${passed} passed, $((skipped + left_out)) skipped" \
+    "(${left_out} left out), ${failed} failed ($((SECONDS - start)) s)" >>"$logs/summary"
   return "$rc"
 }
 
@@ -102,5 +143,6 @@ done
 
 echo "=== summary"
 cat "$logs/summary"
-awk '{ passed += $2; failed += $4 } END { printf "%d passed, %d failed\n", passed, failed }' "$logs/summary"
+awk '{ passed += $2; skipped += $4; failed += $9 }
+  END { printf "%d passed, %d skipped, %d failed\n", passed, skipped, failed }' "$logs/summary"
 exit "$status"
