@@ -1,12 +1,15 @@
 # Copyright 2026 The alloc_counter Authors.
 # SPDX-License-Identifier: Apache-2.0
-"""heaptrack's count of allocation calls, for the tests that check
-alloc_counter's figures against it (reliability/heaptrack_test.py and
-reliability/c_alloc_test.py).
+"""heaptrack's count of allocation calls and of the bytes they requested, for
+the tests that check alloc_counter's figures against it
+(reliability/heaptrack_test.py and reliability/c_alloc_test.py).
 
-`allocation_calls()` runs a command under heaptrack and returns the line
-"calls to allocation functions" of `heaptrack_print`; `benchmark_calls()`
-runs one benchmark so, and returns alloc_counter's JSON row beside it.
+`record()` runs a command under heaptrack and returns a Recording: the line
+"calls to allocation functions" of `heaptrack_print`, and the bytes of the
+size histogram it writes (`--print-histogram`: each requested size and how
+many allocations asked for it, exact where its summary rounds to K and M).
+`benchmark_recording()` runs one benchmark so, and returns alloc_counter's
+JSON row beside it.
 
 Only one heaptrack run at a time, machine-wide: the `heaptrack` launcher
 passes its data through a named pipe, /tmp/heaptrack_fifo<the launcher's
@@ -19,6 +22,7 @@ every run holds an exclusive lock on LOCK_PATH while it lasts, and a run
 whose launcher still reports a clash fails instead of returning a count.
 """
 
+import collections
 import contextlib
 import fcntl
 import json
@@ -26,6 +30,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 # No step may hang a test: heaptrack waits for its data pipe.
 TIMEOUT = 120
@@ -35,6 +40,11 @@ TIMEOUT = 120
 LOCK_PATH = "/tmp/alloc_counter-heaptrack.lock"
 
 CALLS = re.compile(r"^calls to allocation functions: (\d+)", re.MULTILINE)
+HISTOGRAM_LINE = re.compile(r"^(\d+)\t(\d+)$")
+
+# What heaptrack saw of a run: its allocation calls, and the bytes they
+# requested in all.
+Recording = collections.namedtuple("Recording", "calls bytes")
 PIPE_CLASH = "mkfifo: cannot create fifo"
 
 
@@ -42,10 +52,30 @@ class HeaptrackError(Exception):
     """heaptrack failed, or its data cannot be trusted."""
 
 
+# Set to 1 to turn a missing heaptrack into a skip, in a local run
+# (bazel test --test_env=ALLOC_COUNTER_SKIP_MISSING_TOOLS=1); CI never sets
+# it, so there the test fails.
+SKIP_MISSING = "ALLOC_COUNTER_SKIP_MISSING_TOOLS"
+
+
 def missing_tools():
     """The heaptrack tools not on PATH; empty when both are there."""
     return [tool for tool in ("heaptrack", "heaptrack_print")
             if shutil.which(tool) is None]
+
+
+def require(test):
+    """Fails `test` (a unittest.TestCase) with an install hint when heaptrack
+    is not installed; skips it instead when SKIP_MISSING is 1."""
+    missing = missing_tools()
+    if not missing:
+        return
+    message = (f"heaptrack is not installed ({', '.join(missing)} not on "
+               "PATH): apt-get install heaptrack, or run "
+               "tools/install_deps.sh")
+    if os.environ.get(SKIP_MISSING) == "1":
+        test.skipTest(f"{message} ({SKIP_MISSING}=1)")
+    test.fail(f"{message}; or set {SKIP_MISSING}=1 to skip this check")
 
 
 def sanitizer_runtime(binary):
@@ -63,19 +93,34 @@ def sanitizer_runtime(binary):
     return None
 
 
+# The longest wait for another test's heaptrack run: a few of its runs, each
+# bounded by TIMEOUT. A test that waits longer fails, naming the lock.
+LOCK_WAIT = 3 * TIMEOUT
+
+
 @contextlib.contextmanager
 def _only_run():
     fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise HeaptrackError(
+                        f"waited {LOCK_WAIT} s for {LOCK_PATH}, which another "
+                        "heaptrack run holds") from None
+                time.sleep(0.1)
         yield
     finally:
         os.close(fd)  # releases the lock
 
 
-def allocation_calls(command, data, env=None):
+def record(command, data, env=None):
     """Runs `command` under heaptrack, recording to `data` plus heaptrack's
-    suffix (.zst or .gz); returns heaptrack's count of allocation calls."""
+    suffix (.zst or .gz); returns what it recorded, a Recording."""
     with _only_run():
         proc = subprocess.run(["heaptrack", "-o", data, *command],
                               capture_output=True, text=True, env=env,
@@ -96,27 +141,36 @@ def allocation_calls(command, data, env=None):
     if len(recorded) != 1:
         raise HeaptrackError(
             f"expected one heaptrack recording {data}.*, found {recorded}")
+    histogram = data + ".histogram"
     printed = subprocess.run(
         ["heaptrack_print", "--file", recorded[0], "--print-peaks=0",
-         "--print-allocators=0", "--print-temporary=0"],
+         "--print-allocators=0", "--print-temporary=0",
+         f"--print-histogram={histogram}"],
         capture_output=True, text=True, check=True, timeout=TIMEOUT).stdout
     calls = CALLS.search(printed)
     if calls is None:
         raise HeaptrackError("heaptrack_print gave no count of allocation "
                              "calls:\n" + printed)
-    return int(calls.group(1))
+    total = 0
+    with open(histogram) as f:
+        for line in f:
+            match = HISTOGRAM_LINE.match(line.rstrip("\n"))
+            if match is None:
+                raise HeaptrackError(f"{histogram}: unexpected line {line!r}")
+            total += int(match.group(1)) * int(match.group(2))
+    return Recording(int(calls.group(1)), total)
 
 
-def benchmark_calls(binary, benchmark, data, env=None):
+def benchmark_recording(binary, benchmark, data, env=None):
     """Runs the one benchmark of `binary` named `benchmark` (up to its first
-    '/') under heaptrack, recording to `data`; returns (heaptrack's count of
-    allocation calls, the benchmark's JSON row)."""
+    '/') under heaptrack, recording to `data`; returns (heaptrack's
+    Recording, the benchmark's JSON row)."""
     out = data + ".json"
-    calls = allocation_calls(
+    recording = record(
         [binary, f"--benchmark_filter=^{benchmark}/",
          f"--benchmark_out={out}", "--benchmark_out_format=json"], data, env)
     with open(out) as f:
         rows = json.load(f)["benchmarks"]
     if len(rows) != 1:
         raise HeaptrackError(f"{benchmark}: expected one row, got {rows}")
-    return calls, rows[0]
+    return recording, rows[0]

@@ -15,10 +15,13 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <zlib.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "benchmark/benchmark.h"
 
@@ -255,5 +258,48 @@ void BM_NewAndMalloc(benchmark::State& state) {
   }
 }
 C_ALLOC_BENCHMARK(BM_NewAndMalloc);
+
+// The C library calls of the demo benchmarks/c_api_benchmark.cc, with fixed
+// iterations: a second opinion on its rows.
+
+int CompareInts(const void* a, const void* b) {
+  const int x = *static_cast<const int*>(a);
+  const int y = *static_cast<const int*>(b);
+  return (x > y) - (x < y);
+}
+
+// glibc's qsort copies 1000 ints (4000 bytes, over its 1 KiB stack buffer)
+// into a malloc'd block: (1, 4000, 4000).
+void BM_Qsort1000(benchmark::State& state) {
+  constexpr size_t kCount = 1000;
+  std::vector<int> values(kCount);
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (size_t i = 0; i < kCount; ++i) {
+      values[i] = static_cast<int>((i * 7919) % kCount);
+    }
+    state.ResumeTiming();
+    qsort(values.data(), kCount, sizeof(int), &CompareInts);
+    Escape(values.data());
+  }
+}
+C_ALLOC_BENCHMARK(BM_Qsort1000);
+
+// zlib's compress() allocates its deflate state, window, hash chains and
+// pending buffer: (5, 268096, 268096).
+void BM_ZlibCompress4096(benchmark::State& state) {
+  const std::string input(4096, 'x');
+  std::vector<Bytef> output(compressBound(static_cast<uLong>(input.size())));
+  for (auto _ : state) {
+    uLongf size = static_cast<uLongf>(output.size());
+    if (compress(output.data(), &size,
+                 reinterpret_cast<const Bytef*>(input.data()),
+                 static_cast<uLong>(input.size())) != Z_OK) {
+      std::abort();
+    }
+    Escape(output.data());
+  }
+}
+C_ALLOC_BENCHMARK(BM_ZlibCompress4096);
 
 }  // namespace

@@ -60,6 +60,9 @@ EXPECTED = {
     "BM_Asprintf": (2, 116, 116),
     # new int[10], malloc(50), strdup: 40 + 50 + 13 bytes.
     "BM_NewAndMalloc": (3, 103, 103),
+    # The demo benchmarks/c_api_benchmark.cc's qsort and zlib rows.
+    "BM_Qsort1000": (1, 4000, 4000),
+    "BM_ZlibCompress4096": (5, 268096, 268096),
 }
 
 # mimalloc's realloc(p, 0) returns a new block of 0 bytes.
@@ -73,9 +76,17 @@ EXPECTED_WITHOUT_MALLOC = dict(
     BM_NewAndMalloc=(1, 40, 40))
 
 FIELDS = ("allocs/iter", "bytes/iter", "peak_bytes")
+
+# Where heaptrack's bytes per iteration are not alloc_counter's requested
+# bytes: pvalloc(100) rounds its request up to a whole page, and heaptrack
+# records the page where alloc_counter counts the 100 bytes asked for.
+HEAPTRACK_BYTES = {"BM_Pvalloc": 4096}
 TIMEOUT = heaptrack.TIMEOUT
-N1 = 100
-N2 = 1100
+# The same number of digits: Google Benchmark's own strings (the row's name
+# ends /iterations:N, the output file is named after N) then have the same
+# lengths in both runs, and only the loop body's bytes differ.
+N1 = 1000
+N2 = 2000
 
 
 def base_name(row):
@@ -153,44 +164,49 @@ class ColumnsTest(unittest.TestCase):
 class HeaptrackTest(unittest.TestCase):
 
     def setUp(self):
-        missing = heaptrack.missing_tools()
-        if missing:
-            self.skipTest(f"heaptrack is not installed ({', '.join(missing)})")
+        heaptrack.require(self)
         if heaptrack.sanitizer_runtime(BINARIES["glibc"]):
             self.skipTest("a sanitizer build cannot run under heaptrack")
         self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
 
-    def heaptrack_calls(self, benchmark, iterations):
-        """(heaptrack's allocation calls, alloc_counter's row) of one run."""
+    def heaptrack_recording(self, benchmark, iterations):
+        """(heaptrack's Recording, alloc_counter's row) of one run."""
         env = dict(os.environ, C_ALLOC_ITERATIONS=str(iterations))
-        return heaptrack.benchmark_calls(
+        return heaptrack.benchmark_recording(
             BINARIES["glibc"], benchmark,
             os.path.join(self.dir, f"{benchmark}.{iterations}"), env)
 
-    def test_allocs_per_iter_equals_heaptracks_count(self):
+    def test_allocs_and_bytes_per_iter_equal_heaptracks(self):
         figures = []
         for benchmark in EXPECTED:
             with self.subTest(benchmark=benchmark):
-                calls1, row1 = self.heaptrack_calls(benchmark, N1)
-                calls2, row2 = self.heaptrack_calls(benchmark, N2)
-                per_iteration, remainder = divmod(calls2 - calls1, N2 - N1)
-                self.assertEqual(remainder, 0, (calls1, calls2))
-                self.assertEqual(per_iteration, row1["allocs/iter"])
+                seen1, row1 = self.heaptrack_recording(benchmark, N1)
+                seen2, row2 = self.heaptrack_recording(benchmark, N2)
+                calls, remainder = divmod(seen2.calls - seen1.calls, N2 - N1)
+                self.assertEqual(remainder, 0, (seen1, seen2))
+                size, remainder = divmod(seen2.bytes - seen1.bytes, N2 - N1)
+                self.assertEqual(remainder, 0, (seen1, seen2))
+                self.assertEqual(calls, row1["allocs/iter"])
+                self.assertEqual(size, HEAPTRACK_BYTES.get(
+                    benchmark, row1["bytes/iter"]))
                 # And alloc_counter's figures are the same under heaptrack.
                 got = tuple(row1[f] for f in FIELDS)
                 self.assertEqual(got, EXPECTED[benchmark])
                 self.assertEqual(tuple(row2[f] for f in FIELDS), got)
-                figures.append((benchmark, calls1, calls2, per_iteration,
-                                row1["allocs/iter"]))
+                figures.append((benchmark, seen1.calls, seen2.calls, calls,
+                                row1["allocs/iter"], size,
+                                row1["bytes/iter"]))
         print(f"\n{'benchmark':24} {'calls N=' + str(N1):>13} "
               f"{'calls N=' + str(N2):>13} {'heaptrack/iter':>15} "
-              f"{'allocs/iter':>12}")
-        for benchmark, calls1, calls2, per_iteration, allocs in figures:
-            print(f"{benchmark:24} {calls1:>13} {calls2:>13} "
-                  f"{per_iteration:>15} {allocs:>12g}")
+              f"{'allocs/iter':>12} {'heaptrack bytes/iter':>21} "
+              f"{'bytes/iter':>11}")
+        for row in figures:
+            print("{:24} {:>13} {:>13} {:>15} {:>12g} {:>21} {:>11g}".format(
+                *row))
 
 
 if __name__ == "__main__":
-    for allocator, path in zip(ALLOCATORS + ("without_malloc",), sys.argv[1:]):
+    for allocator, path in zip(ALLOCATORS + ("without_malloc",),
+                               sys.argv[1:], strict=True):
         BINARIES[allocator] = path
     unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -21,6 +21,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 
 namespace {
@@ -112,5 +115,40 @@ void BM_Ostringstream(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Ostringstream)->Iterations(Iterations());
+
+// The Abseil rows of the demo benchmarks (benchmarks/containers_benchmark.cc
+// and strings_benchmark.cc), with fixed iterations: a second opinion on them.
+
+// (7, 2344, 1744): one allocation per capacity growth, 1 to 127.
+void BM_FlatHashMapInsert100(benchmark::State& state) {
+  for (auto _ : state) {
+    absl::flat_hash_map<int, int> m;
+    for (int i = 0; i < 100; ++i) m.emplace(i, i);
+    g_escape = &m;
+  }
+}
+BENCHMARK(BM_FlatHashMapInsert100)->Iterations(Iterations());
+
+// (1, 64, 64): the 9th element moves all to the heap, capacity 16.
+void BM_InlinedVector9(benchmark::State& state) {
+  for (auto _ : state) {
+    absl::InlinedVector<int, 8> v;
+    v.reserve(9);
+    for (int i = 0; i < 9; ++i) v.push_back(i);
+    g_escape = v.data();
+  }
+}
+BENCHMARK(BM_InlinedVector9)->Iterations(Iterations());
+
+// (1, 31, 31): "key=12345,value=67890", sized first, allocated once.
+void BM_StrCat(benchmark::State& state) {
+  volatile int key = 12345;
+  volatile int value = 67890;
+  for (auto _ : state) {
+    std::string s = absl::StrCat("key=", key, ",value=", value);
+    g_escape = s.data();
+  }
+}
+BENCHMARK(BM_StrCat)->Iterations(Iterations());
 
 }  // namespace

@@ -1,17 +1,22 @@
 # Copyright 2026 The alloc_counter Authors.
 # SPDX-License-Identifier: Apache-2.0
-"""An independent check of allocs/iter: heaptrack's count of allocation calls.
+"""An independent check of allocs/iter and bytes/iter: heaptrack's count of
+allocation calls and of the bytes they requested.
 
 For each benchmark of heaptrack_benchmarks, runs the program twice under
 heaptrack, with N1 and then N2 fixed iterations (HEAPTRACK_ITERATIONS), and
-reads heaptrack's "calls to allocation functions". Google Benchmark runs the
-loop N times in the timed run and min(16, N) = 16 times in the memory run,
-so everything else cancels in the difference:
+reads heaptrack's "calls to allocation functions" and the bytes of its size
+histogram. Google Benchmark runs the loop N times in the timed run and
+min(16, N) = 16 times in the memory run, so everything else cancels in the
+difference:
 
     calls(N2) - calls(N1) = allocation calls per iteration x (N2 - N1)
+    bytes(N2) - bytes(N1) = bytes requested per iteration x (N2 - N1)
 
-and that must equal alloc_counter's allocs/iter exactly, from a run of the
-same program without heaptrack. A second test checks that alloc_counter's
+and these must equal alloc_counter's allocs/iter and bytes/iter exactly,
+from a run of the same program without heaptrack. (heaptrack's peak is the
+whole process's, Google Benchmark's own allocations included, so it is not
+compared with peak_bytes, the loop's.) A second test checks that alloc_counter's
 figures do not change under heaptrack, whose malloc calls operator new
 (docs/reliability.md, library bug 4).
 
@@ -22,8 +27,10 @@ with LOOP_SHAPES_ITERATIONS fixing the iterations: for each row, heaptrack's
 extra calls equal allocs/iter times the extra iterations. Paused allocations
 are counted there (--alloc_counter_paused=include), as heaptrack counts them.
 
-Skipped, with a message saying so, only where heaptrack is not installed
-(tools/install_deps.sh installs it).
+Fails with an install hint where heaptrack is not installed
+(tools/install_deps.sh installs it), unless ALLOC_COUNTER_SKIP_MISSING_TOOLS=1
+asks for a skip (tests/heaptrack.py). Under a sanitizer, which heaptrack
+cannot run, it skips, saying so; the sanitizer suites leave it out.
 
 Arguments: the heaptrack_benchmarks and loop_shapes_benchmarks binaries.
 """
@@ -41,8 +48,11 @@ from tests import heaptrack
 BINARY = None  # From the command line.
 LOOP_SHAPES = None  # From the command line.
 
-N1 = 100
-N2 = 1100
+# The same number of digits: Google Benchmark's own strings (the row's name
+# ends /iterations:N, the output file is named after N) then have the same
+# lengths in both runs, and only the loop body's bytes differ.
+N1 = 1000
+N2 = 2000
 
 BENCHMARKS = [
     "BM_NoAllocation",
@@ -54,6 +64,9 @@ BENCHMARKS = [
     "BM_SharedPtrNew",
     "BM_FunctionLargeCapture",
     "BM_Ostringstream",
+    "BM_FlatHashMapInsert100",
+    "BM_InlinedVector9",
+    "BM_StrCat",
 ]
 
 # Loop shapes: iterations that are a multiple of every batch size there, and
@@ -72,11 +85,7 @@ TIMEOUT = heaptrack.TIMEOUT
 class HeaptrackTest(unittest.TestCase):
 
     def setUp(self):
-        missing = heaptrack.missing_tools()
-        if missing:
-            self.skipTest(
-                f"heaptrack is not installed ({', '.join(missing)} not on "
-                "PATH): apt-get install heaptrack, or tools/install_deps.sh")
+        heaptrack.require(self)
         runtime = heaptrack.sanitizer_runtime(BINARY)
         if runtime is not None:
             self.skipTest(
@@ -100,41 +109,48 @@ class HeaptrackTest(unittest.TestCase):
 
     def heaptrack_calls(self, tag, command, env):
         """Runs `command` under heaptrack; returns its allocation calls."""
-        return heaptrack.allocation_calls(
-            command, os.path.join(self.dir, tag), env)
+        return heaptrack.record(
+            command, os.path.join(self.dir, tag), env).calls
 
     def run_under_heaptrack(self, benchmark, iterations):
-        """Returns (heaptrack's allocation calls, alloc_counter's row)."""
+        """Returns (heaptrack's Recording, alloc_counter's row)."""
         env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
-        calls, row = heaptrack.benchmark_calls(
+        recording, row = heaptrack.benchmark_recording(
             BINARY, benchmark,
             os.path.join(self.dir, f"{benchmark}.{iterations}.heaptrack"), env)
         self.assertEqual(row["iterations"], iterations)
-        return calls, row
+        return recording, row
 
-    def test_allocs_per_iter_equals_heaptracks_count_of_allocation_calls(self):
+    def test_allocs_and_bytes_per_iter_equal_heaptracks(self):
         figures = []
         for benchmark in BENCHMARKS:
             with self.subTest(benchmark=benchmark):
-                calls1, _ = self.run_under_heaptrack(benchmark, N1)
-                calls2, _ = self.run_under_heaptrack(benchmark, N2)
-                per_iteration, remainder = divmod(calls2 - calls1, N2 - N1)
-                self.assertEqual(remainder, 0, (calls1, calls2))
+                seen1, _ = self.run_under_heaptrack(benchmark, N1)
+                seen2, _ = self.run_under_heaptrack(benchmark, N2)
+                calls, remainder = divmod(seen2.calls - seen1.calls, N2 - N1)
+                self.assertEqual(remainder, 0, (seen1, seen2))
+                size, remainder = divmod(seen2.bytes - seen1.bytes, N2 - N1)
+                self.assertEqual(remainder, 0, (seen1, seen2))
                 plain1 = self.run_plain(benchmark, N1)
                 plain2 = self.run_plain(benchmark, N2)
-                self.assertEqual(plain1["allocs/iter"], plain2["allocs/iter"])
-                self.assertEqual(per_iteration, plain1["allocs/iter"])
+                for field in ("allocs/iter", "bytes/iter"):
+                    self.assertEqual(plain1[field], plain2[field], field)
+                self.assertEqual(calls, plain1["allocs/iter"])
+                self.assertEqual(size, plain1["bytes/iter"])
                 self.assertEqual(plain1["allocs_per_iter"],
                                  plain1["allocs/iter"])
-                figures.append((benchmark, calls1, calls2, per_iteration,
-                                plain1["allocs/iter"]))
+                figures.append((benchmark, seen1.calls, seen2.calls, calls,
+                                plain1["allocs/iter"], seen1.bytes,
+                                seen2.bytes, size, plain1["bytes/iter"]))
         # The figures of docs/reliability.md.
         print(f"\n{'benchmark':26} {'calls N=' + str(N1):>13} "
               f"{'calls N=' + str(N2):>13} {'heaptrack/iter':>15} "
-              f"{'allocs/iter':>12}")
-        for benchmark, calls1, calls2, per_iteration, allocs in figures:
-            print(f"{benchmark:26} {calls1:>13} {calls2:>13} "
-                  f"{per_iteration:>15} {allocs:>12g}")
+              f"{'allocs/iter':>12} {'bytes N=' + str(N1):>13} "
+              f"{'bytes N=' + str(N2):>13} {'heaptrack/iter':>15} "
+              f"{'bytes/iter':>11}")
+        for row in figures:
+            print("{:26} {:>13} {:>13} {:>15} {:>12g} {:>13} {:>13} {:>15} "
+                  "{:>11g}".format(*row))
 
     def test_alloc_counters_figures_are_the_same_under_heaptrack(self):
         # Regression test (docs/reliability.md, library bug 4): heaptrack's
@@ -193,10 +209,10 @@ class HeaptrackTest(unittest.TestCase):
                 # iterations (all threads').
                 extra_iterations = [
                     b2["iterations"] - b1["iterations"]
-                    for b1, b2 in zip(rows1[key], rows2[key])]
+                    for b1, b2 in zip(rows1[key], rows2[key], strict=True)]
                 allocs = [b["allocs/iter"] for b in rows1[key]]
                 self.assertEqual(allocs, [b["allocs/iter"] for b in rows2[key]])
-                expected = sum(a * n for a, n in zip(allocs, extra_iterations))
+                expected = sum(a * n for a, n in zip(allocs, extra_iterations, strict=True))
                 self.assertAlmostEqual(calls[1] - calls[0], expected, places=6,
                                        msg=f"{key}: calls {calls}")
                 figures.append((key, calls[0], calls[1],
