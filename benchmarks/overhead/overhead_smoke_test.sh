@@ -6,21 +6,29 @@
 # argument once, briefly, and checks that it exits 0 and prints every row it
 # should. Timings are not checked; tools/perf_table.py measures them.
 #
-# overhead_* binaries must print the rows of overhead_benchmark.cc;
-# overhead_alloc_counter is also run with --alloc_counter_mode=timed and must
-# show its allocs/iter column both ways. Any other binary (the plain demo
-# builds) must print at least one BM_ row.
+# overhead_* binaries must print the rows of overhead_benchmark.cc. Those
+# linked with alloc_counter (overhead_alloc_counter, and
+# overhead_alloc_counter_malloc with the C allocator counted) are also run
+# with --alloc_counter_mode=timed and must show, both ways, the exact columns
+# each row's loop implies (EXPECTED); the others must show none. Any other
+# binary (the plain demo builds) must print at least one BM_ row.
 set -euo pipefail
 
-OVERHEAD_ROWS=(
-  "BM_NewDelete/16"
-  "BM_NewDelete/64"
-  "BM_NewDelete/4096"
-  "BM_NewDeleteArray/64"
-  "BM_VectorGrowth/100"
-  "BM_StringAppend"
-  "BM_NewDeleteThreads/64/threads:1"
-  "BM_NewDeleteThreads/64/threads:2"
+# Row -> "allocs/iter,bytes/iter,peak_bytes", as the loops of
+# overhead_benchmark.cc imply: one block of the row's size; 100 push_backs
+# growing capacity 1, 2, 4, ..., 128 ints (8 buffers, 4 x 255 bytes, 512 and
+# 256 live at once at the last growth); 8 appends of 12 characters growing a
+# string from its 15-character buffer to 30, 60 and 120 characters (31 + 61 +
+# 121 bytes, the last two live at once).
+declare -A EXPECTED=(
+  ["BM_NewDelete/16"]="1,16,16"
+  ["BM_NewDelete/64"]="1,64,64"
+  ["BM_NewDelete/4096"]="1,4096,4096"
+  ["BM_NewDeleteArray/64"]="1,64,64"
+  ["BM_VectorGrowth/100"]="8,1020,768"
+  ["BM_StringAppend"]="3,213,182"
+  ["BM_NewDeleteThreads/64/threads:1"]="1,64,64"
+  ["BM_NewDeleteThreads/64/threads:2"]="1,64,64"
 )
 
 failures=0
@@ -30,13 +38,15 @@ fail() {
   failures=$((failures + 1))
 }
 
-# check_run BINARY EXPECT_COLUMNS [ARGS...]: runs BINARY and checks its rows.
+# check_run BINARY EXPECT_COLUMNS [ARGS...]: runs BINARY and checks its rows,
+# read from its CSV output (plain numbers, whatever Google Benchmark's
+# console suffixes).
 check_run() {
   local binary=$1 expect_columns=$2
   shift 2
   local name out status=0
   name=$(basename "$binary")
-  out=$("$binary" --benchmark_min_time=0.001 --benchmark_color=false "$@" 2>&1) ||
+  out=$("$binary" --benchmark_min_time=0.001 --benchmark_format=csv "$@" 2>&1) ||
     status=$?
   if ((status != 0)); then
     fail "$name $* exited with status $status:"
@@ -44,16 +54,27 @@ check_run() {
     return
   fi
   if [[ "$name" == overhead_* ]]; then
-    local row line
-    for row in "${OVERHEAD_ROWS[@]}"; do
-      line=$(grep -E "^${row}[[:space:]]" <<<"$out" || true)
+    local header row line columns
+    header=$(grep -E '^name,' <<<"$out" || true)
+    for row in "${!EXPECTED[@]}"; do
+      line=$(grep -F "\"${row}\"," <<<"$out" || true)
       if [[ -z "$line" ]]; then
         fail "$name $*: no row $row"
-      elif [[ "$expect_columns" == yes && "$line" != *allocs/iter=* ]]; then
-        fail "$name $*: row $row has no allocs/iter column: $line"
+        continue
+      fi
+      if [[ "$expect_columns" == yes ]]; then
+        # The last three fields: allocs/iter, bytes/iter, peak_bytes.
+        columns=$(awk -F, '{ print $(NF-2) "," $(NF-1) "," $NF }' <<<"$line")
+        if [[ "$header" != *'"allocs/iter","bytes/iter","peak_bytes"' ]]; then
+          fail "$name $*: the CSV header ends without the three columns: $header"
+        elif [[ "$columns" != "${EXPECTED[$row]}" ]]; then
+          fail "$name $*: $row has allocs/iter,bytes/iter,peak_bytes $columns, not ${EXPECTED[$row]}"
+        fi
+      elif [[ "$header" == *allocs/iter* ]]; then
+        fail "$name $*: columns where alloc_counter is not linked: $header"
       fi
     done
-  elif ! grep -qE '^BM_' <<<"$out"; then
+  elif ! grep -qE '^"?BM_' <<<"$out"; then
     fail "$name $*: no benchmark row"
     echo "$out" >&2
   fi
@@ -67,7 +88,7 @@ fi
 
 for binary in "$@"; do
   case "$(basename "$binary")" in
-    overhead_alloc_counter)
+    overhead_alloc_counter | overhead_alloc_counter_malloc)
       check_run "$binary" yes
       check_run "$binary" yes --alloc_counter_mode=timed
       ;;
