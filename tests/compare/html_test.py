@@ -9,7 +9,11 @@ else), and checks in the rendered DOM that its scripts ran without error
 (the page writes "render-check: ok" only then) and that the figures are in
 the page's text. Also takes a screenshot of each page, kept in the test's
 undeclared outputs under Bazel (bazel-testlogs/.../test.outputs) or in
-html_test_outputs/ of the working directory under CTest, to be looked at.
+html_test_outputs/ of the working directory under CTest, to be looked at,
+and checks its pixels: the test adds a script to a copy of the page that
+writes where the page's own DOM lays out the regression banner and a grown
+bar, renders that copy at the screenshot's size, and finds each element's
+colour (the page's CSS) inside its box in the PNG.
 
 Chromium comes from the Debian package `chromium` (tools/install_deps.sh
 installs it); the test fails, saying so, when it is not installed. Set
@@ -23,10 +27,12 @@ from html.parser import HTMLParser
 import os
 import shutil
 import struct
+import re
 import subprocess
 import sys
 import tempfile
 import unittest
+import zlib
 
 TOOL = BASELINE_BIN = CONTENDER_BIN = SITES_BASELINE = SITES_CONTENDER = None
 TMP = None
@@ -58,9 +64,15 @@ def chromium(*args, attempts=2):
     out or fails is retried once, so that a loaded machine is no failure."""
     binary = find_chromium()
     if binary is None:
-        raise AssertionError(
-            "chromium is not installed: run tools/install_deps.sh (Debian "
-            "package chromium), or set CHROMIUM to a Chromium binary")
+        message = ("chromium is not installed: run tools/install_deps.sh "
+                   "(Debian package chromium), or set CHROMIUM to a Chromium "
+                   "binary")
+        # As for heaptrack (tests/heaptrack.py): a skip only where a local
+        # run asks for one, never in CI.
+        if os.environ.get("ALLOC_COUNTER_SKIP_MISSING_TOOLS") == "1":
+            raise unittest.SkipTest(
+                f"{message} (ALLOC_COUNTER_SKIP_MISSING_TOOLS=1)")
+        raise AssertionError(message)
     errors = []
     for _ in range(attempts):
         home = tempfile.mkdtemp(dir=TMP.name)
@@ -109,17 +121,107 @@ def rendered_text(page):
 
 
 def screenshot(page, name):
-    """A PNG of `page`; returns (width, height, size in bytes)."""
+    """A PNG of `page`, decoded: (width, height, rows of (r, g, b))."""
     png = os.path.join(OUT_DIR, name)
     chromium(f"--screenshot={png}", "--window-size=%d,%d" % WINDOW,
              "file://" + page)
     with open(png, "rb") as f:
         data = f.read()
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
-        raise AssertionError(f"{png} is not a PNG file")
-    width, height = struct.unpack(">II", data[16:24])
+    width, height, rows = decode_png(data, png)
     print(f"screenshot: {png} ({width}x{height}, {len(data)} bytes)")
-    return width, height, len(data)
+    return width, height, rows
+
+
+def decode_png(data, what):
+    """(width, height, rows of (r, g, b) pixels) of an 8-bit RGB or RGBA PNG,
+    the kind Chromium writes."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise AssertionError(f"{what} is not a PNG file")
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, color, _, _, interlace = header
+    if depth != 8 or color not in (2, 6) or interlace != 0:
+        raise AssertionError(f"{what}: unexpected PNG format {header}")
+    channels = 3 if color == 2 else 4
+    stride = width * channels
+    raw = zlib.decompress(idat)
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                guess = left if pa <= pb and pa <= pc else (
+                    up if pb <= pc else corner)
+                line[i] = (line[i] + guess) & 0xFF
+        rows.append([tuple(line[x * channels:x * channels + 3])
+                     for x in range(width)])
+        previous = line
+    return width, height, rows
+
+
+# Added to a copy of a page: writes the layout box of the first element
+# matching each selector into the page's text, as "box SELECTOR: x y w h".
+BOX_SCRIPT = """
+<script>
+(function () {
+  var selectors = %s;
+  for (var i = 0; i < selectors.length; i++) {
+    var element = document.querySelector(selectors[i]);
+    var r = element ? element.getBoundingClientRect() : null;
+    var line = document.createElement('p');
+    line.textContent = 'box ' + selectors[i] + ': ' + (r ?
+        [r.left, r.top, r.width, r.height].map(Math.round).join(' ') :
+        'none');
+    document.body.appendChild(line);
+  }
+})();
+</script>
+"""
+
+
+def boxes(page, selectors):
+    """Where Chromium lays out the first element of each selector in `page`,
+    at the screenshot's window size: {selector: (x, y, width, height)}."""
+    with open(page, encoding="utf-8") as f:
+        html = f.read()
+    measured = page[:-len(".html")] + ".boxes.html"
+    script = BOX_SCRIPT % ("[" + ", ".join(f"'{s}'" for s in selectors) + "]")
+    with open(measured, "w", encoding="utf-8") as f:
+        f.write(html.replace("</body>", script + "</body>", 1))
+    dom = chromium("--dump-dom", "--window-size=%d,%d" % WINDOW,
+                   "file://" + measured)
+    found = {}
+    for selector in selectors:
+        match = re.search(re.escape(f"box {selector}: ") +
+                          r"(-?\d+) (-?\d+) (\d+) (\d+)", dom)
+        if match is None:
+            raise AssertionError(f"no layout box for {selector!r}")
+        found[selector] = tuple(int(v) for v in match.groups())
+    return found
+
+
+def colour(css):
+    """(r, g, b) of a CSS colour #rrggbb."""
+    return tuple(int(css[i:i + 2], 16) for i in (1, 3, 5))
 
 
 def write_report(baseline, contender, name):
@@ -170,10 +272,28 @@ class HtmlReportTest(unittest.TestCase):
             "only in contender",
         ])
         self.assertNotIn("render-check: error", text)
-        width, height, size = screenshot(page, "real_runs.png")
+        self.assertPainted(page, "real_runs.png", {
+            # The regression banner and the grown bar of BM_Grows, in the
+            # colours of the page's CSS.
+            ".verdict.bad": "#ffebe9",
+            ".bar.cont.up": "#cf222e",
+        })
+
+    def assertPainted(self, page, name, expected):
+        """The screenshot of `page` shows each selector of `expected` in its
+        colour: at mid-height of the element's layout box, 4 pixels in from
+        its left edge (inside its padding, left of any text)."""
+        found = boxes(page, list(expected))
+        width, height, rows = screenshot(page, name)
         self.assertEqual((width, height), WINDOW)
-        # A blank page of this size compresses to a few kilobytes.
-        self.assertGreater(size, 30000)
+        for selector, css in expected.items():
+            x, y, w, h = found[selector]
+            self.assertTrue(w > 0 and h > 0 and x + w <= width and
+                            y + h <= height,
+                            f"{selector} at {found[selector]} is not on the "
+                            "screenshot")
+            self.assertEqual(rows[y + h // 2][x + min(4, w // 2)],
+                             colour(css), f"{selector} at {found[selector]}")
 
     def test_sites_and_histogram(self):
         page = write_report(SITES_BASELINE, SITES_CONTENDER, "sites.html")
@@ -193,9 +313,10 @@ class HtmlReportTest(unittest.TestCase):
             "(no frames)",
         ])
         self.assertNotIn("render-check: error", text)
-        width, height, size = screenshot(page, "sites.png")
-        self.assertEqual((width, height), WINDOW)
-        self.assertGreater(size, 30000)
+        self.assertPainted(page, "sites.png", {
+            ".verdict.bad": "#ffebe9",
+            ".sites tr.up td": "#ffebe9",
+        })
 
     def test_script_error_is_seen(self):
         # The check itself: a page whose script throws is not "ok".
@@ -228,4 +349,4 @@ if __name__ == "__main__":
     (TOOL, BASELINE_BIN, CONTENDER_BIN, SITES_BASELINE,
      SITES_CONTENDER) = map(os.path.abspath, sys.argv[1:6])
     del sys.argv[1:6]
-    unittest.main()
+    unittest.main(verbosity=2)
