@@ -58,7 +58,7 @@ def csv_rows(text):
         if len(record) != len(header):
             raise AssertionError(f"{len(record)} fields, header has "
                                  f"{len(header)}: {record}")
-        row = dict(zip(header, record))
+        row = dict(zip(header, record, strict=True))
         rows.setdefault(row["name"], []).append(tuple(
             float(row[c]) if row.get(c) else None for c in COLUMNS))
     return rows

@@ -87,8 +87,14 @@ class CommandLineTest(unittest.TestCase):
             with self.subTest(binary=name):
                 proc = run(binary, "--alloc_counter_bogus=1", "--help")
                 self.assertEqual(proc.returncode, 2)
-                self.assertIn("unknown flag --alloc_counter_bogus;",
-                              proc.stderr)
+                self.assertEqual(
+                    proc.stderr,
+                    "alloc_counter: unknown flag --alloc_counter_bogus; "
+                    "known flags: --alloc_counter_columns=true|false, "
+                    "--alloc_counter_paused=exclude|include, "
+                    "--alloc_counter_mode=memory_run|timed, "
+                    "--alloc_counter_sites=<N>, "
+                    "--alloc_counter_histogram=false|true\n")
                 self.assertEqual(proc.stdout, "")
 
 

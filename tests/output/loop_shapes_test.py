@@ -138,7 +138,7 @@ class LoopShapesTest(unittest.TestCase):
         for stat, expected in AGGREGATES.items():
             (row,) = rows[f"{name}_{stat}"]
             got = values_of(row)
-            for column, value, want in zip(COLUMNS, got, expected):
+            for column, value, want in zip(COLUMNS, got, expected, strict=True):
                 # Google Benchmark's stddev (and so cv) is computed from sums
                 # of squares, exact to about 15 digits, not to the last bit.
                 self.assertIsNotNone(value, f"{name}_{stat} {column}")
@@ -226,7 +226,7 @@ class LoopShapesTest(unittest.TestCase):
                     self.assertAggregates(console, name, lambda v: v)
                     self.assertEqual(
                         [columns_of(r) for r in file_rows[name]], REPETITIONS)
-                    for row, expected in zip(file_rows[name], REPETITIONS):
+                    for row, expected in zip(file_rows[name], REPETITIONS, strict=True):
                         self.assertEqual(row["allocs_per_iter"], expected[0])
                     self.assertAggregates(file_rows, name, columns_of)
 
