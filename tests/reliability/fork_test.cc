@@ -7,6 +7,7 @@
 // forked while other threads were allocating must not deadlock in the hooks.
 // Built once per allocator (BUILD.bazel).
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -16,6 +17,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,16 +63,52 @@ constexpr int kChildMiscounted = 3;
   _exit(exact ? kChildCountedExactly : kChildMiscounted);
 }
 
-// Waits up to `seconds` for `child`; kills it and returns -1 if it is still
-// running then (a deadlock), otherwise returns its wait status.
-int WaitWithTimeout(pid_t child, int seconds) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+// The CPU time `pid` has used, user and system, in clock ticks (fields 14
+// and 15 of /proc/<pid>/stat), or -1 if it cannot be read. Allocates nothing:
+// it runs inside the window.
+long CpuTicks(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/%d/stat", static_cast<int>(pid));
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char stat[1024];
+  const ssize_t n = read(fd, stat, sizeof(stat) - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  stat[n] = '\0';
+  // Field 2, the command, is in parentheses and may hold spaces: count the
+  // fields from its end. Field 3 follows ") ".
+  const char* field = std::strrchr(stat, ')');
+  if (field == nullptr) return -1;
+  field += 2;
+  for (int i = 3; i < 14; ++i) {
+    field = std::strchr(field, ' ');
+    if (field == nullptr) return -1;
+    ++field;
+  }
+  char* end = nullptr;
+  const long user = std::strtol(field, &end, 10);
+  const long system = std::strtol(end, nullptr, 10);
+  return user + system;
+}
+
+// A child that has used this much CPU time without exiting is stuck: it
+// needs well under a millisecond. Counted in the child's own CPU time, not
+// in wall-clock time, a slow or loaded machine cannot make a healthy child
+// look stuck. A child stuck asleep (a deadlock on a blocking lock) uses none;
+// the test's own timeout ends that case.
+constexpr int kStuckCpuSeconds = 5;
+
+// Waits for `child`; kills it and returns -1 if it spins, stuck, for
+// kStuckCpuSeconds of its CPU time, otherwise returns its wait status.
+int WaitForChild(pid_t child) {
+  const long stuck = kStuckCpuSeconds * sysconf(_SC_CLK_TCK);
   int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
+  while (true) {
     const pid_t r = waitpid(child, &status, WNOHANG);
     if (r == child) return status;
     if (r < 0) return -2;
+    if (CpuTicks(child) >= stuck) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   kill(child, SIGKILL);
@@ -82,7 +122,7 @@ TEST(Fork, ChildAllocationsAreNotInTheParentsCounts) {
     void* before_fork = Allocate(32);
     const pid_t child = fork();
     if (child == 0) ChildAllocatesThenExits();
-    status = WaitWithTimeout(child, 30);
+    status = WaitForChild(child);
     Free(before_fork, 32);
     Free(Allocate(64), 64);
   });
@@ -136,7 +176,7 @@ TEST(Fork, ChildForkedWhileOtherThreadsAllocateCanAllocate) {
     for (int i = 0; i < kForks; ++i) {
       const pid_t child = fork();
       if (child == 0) ChildAllocatesThenExits();
-      statuses.push_back(WaitWithTimeout(child, 10));
+      statuses.push_back(WaitForChild(child));
       if (statuses.back() == -1) break;  // Deadlocked: no use going on.
     }
     stop.store(true, std::memory_order_release);
@@ -148,7 +188,8 @@ TEST(Fork, ChildForkedWhileOtherThreadsAllocateCanAllocate) {
   for (std::thread& thread : threads) thread.join();
 
   ASSERT_EQ(statuses.size(), std::size_t{kForks})
-      << "a child did not exit within 10 s: it deadlocked";
+      << "a child spun for " << kStuckCpuSeconds
+      << " s of CPU time without exiting: it deadlocked";
   for (const int status : statuses) {
     ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status;
     EXPECT_EQ(WEXITSTATUS(status), kChildCountedExactly);
