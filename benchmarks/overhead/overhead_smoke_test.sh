@@ -44,15 +44,20 @@ fail() {
 check_run() {
   local binary=$1 expect_columns=$2
   shift 2
-  local name out status=0
+  local name out err status=0
   name=$(basename "$binary")
-  out=$("$binary" --benchmark_min_time=0.001 --benchmark_format=csv "$@" 2>&1) ||
-    status=$?
+  err=$(mktemp)
+  # stdout alone: Google Benchmark 1.8+ warns on stderr, without a newline,
+  # about --benchmark_min_time without a unit (which 1.7 requires).
+  out=$("$binary" --benchmark_min_time=0.001 --benchmark_format=csv "$@" \
+    2>"$err") || status=$?
   if ((status != 0)); then
     fail "$name $* exited with status $status:"
-    echo "$out" >&2
+    cat "$err" >&2
+    rm -f "$err"
     return
   fi
+  rm -f "$err"
   if [[ "$name" == overhead_* ]]; then
     local header row line columns
     header=$(grep -E '^name,' <<<"$out" || true)
