@@ -94,6 +94,7 @@ const bool kNoticePrinted = [] {
 #include "absl/base/optimization.h"
 #include "alloc_counter/backend_guard.h"
 #include "alloc_counter/block_sizes.h"
+#include "alloc_counter/hook_section.h"
 #include "alloc_counter/hook_state.h"
 #include "alloc_counter/thread_counters.h"
 
@@ -400,28 +401,32 @@ inline bool Counting() {
   return ABSL_PREDICT_FALSE(state != 0) && !OnlyTimedLoops(state);
 }
 
-// Calls `allocate` (which returns the new block or null) and records an
-// allocation of `size` bytes if it succeeds, unless the calling thread is
-// already inside the C allocator for a counted call (operator new's own
-// malloc, or what heaptrack allocates inside malloc). What the record path
-// allocates is not counted either.
-template <typename Allocate>
-ABSL_ATTRIBUTE_NOINLINE void* AllocateCounted(size_t size, Allocate allocate) {
-  if (tls_in_backend) return allocate();
-  EnterBackend();
-  void* p = allocate();
+// Records the allocation of `size` bytes at `p` (null: none) that
+// CountAllocation() made inside the backend, and leaves it.
+ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void* RecordCounted(
+    void* p, size_t size) {
   if (p != nullptr) alloc_counter::internal::RecordAllocation(p, size);
   LeaveBackend(false);
   return p;
 }
 
+// Calls `allocate` (which returns the new block or null) and records an
+// allocation of `size` bytes if it succeeds, unless the calling thread is
+// already inside the C allocator for a counted call (operator new's own
+// malloc, or what heaptrack allocates inside malloc). What the record path
+// allocates is not counted either. Always inlined into the C entry point, in
+// the hook section: GCC leaves a template's instantiations out of the
+// section its attribute names, so the counting path of a template may not
+// be a function of its own.
 template <typename Allocate>
-inline void* CountAllocation(size_t size, Allocate allocate) {
-  if (Counting()) return AllocateCounted(size, allocate);
-  return allocate();
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void* CountAllocation(size_t size,
+                                                          Allocate allocate) {
+  if (!Counting() || tls_in_backend) return allocate();
+  EnterBackend();
+  return RecordCounted(allocate(), size);
 }
 
-ABSL_ATTRIBUTE_NOINLINE void FreeCounted(void* p) {
+ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void FreeCounted(void* p) {
   if (p == nullptr || tls_in_backend) {
     RealFree(p);
     return;
@@ -437,7 +442,8 @@ ABSL_ATTRIBUTE_NOINLINE void FreeCounted(void* p) {
 // old block, then the allocation of `size` bytes, whether the block moved or
 // not (heaptrack counts the same). A failed realloc counts nothing; a
 // realloc(p, 0) that frees and returns null counts the free only.
-ABSL_ATTRIBUTE_NOINLINE void* ReallocCounted(void* p, size_t size) {
+ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void* ReallocCounted(
+    void* p, size_t size) {
   using alloc_counter::internal::ForgetBlockSize;
   using alloc_counter::internal::kNoBlockSize;
   using alloc_counter::internal::RecordAllocation;
@@ -483,7 +489,7 @@ void* ResolvingRealloc(void* p, size_t size) noexcept {
 
 // realloc of a bootstrap block: a new block from the real allocator (counted
 // as a malloc), with the old contents; bootstrap blocks are never freed.
-void* ReallocBootstrap(void* p, size_t size) {
+ALLOC_COUNTER_HOOK_SECTION void* ReallocBootstrap(void* p, size_t size) {
   void* q = CountAllocation(size, [size] { return RealMalloc(size); });
   if (q != nullptr) {
     const size_t old_size = BootstrapSize(p);
@@ -498,11 +504,11 @@ void* ReallocBootstrap(void* p, size_t size) {
 
 extern "C" {
 
-void* malloc(size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* malloc(size_t size) noexcept {
   return CountAllocation(size, [size] { return RealMalloc(size); });
 }
 
-void* calloc(size_t count, size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* calloc(size_t count, size_t size) noexcept {
   size_t bytes;
   if (__builtin_mul_overflow(count, size, &bytes)) {
     errno = ENOMEM;
@@ -513,7 +519,7 @@ void* calloc(size_t count, size_t size) noexcept {
   });
 }
 
-void free(void* p) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void free(void* p) noexcept {
   if (ABSL_PREDICT_FALSE(InBootstrap(p))) return;
   if (Counting()) {
     FreeCounted(p);
@@ -522,14 +528,15 @@ void free(void* p) noexcept {
   RealFree(p);
 }
 
-void* realloc(void* p, size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* realloc(void* p, size_t size) noexcept {
   if (ABSL_PREDICT_FALSE(InBootstrap(p))) return ReallocBootstrap(p, size);
   if (p == nullptr) return malloc(size);
   if (Counting()) return ReallocCounted(p, size);
   return RealRealloc(p, size);
 }
 
-void* reallocarray(void* p, size_t count, size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* reallocarray(void* p, size_t count,
+                                              size_t size) noexcept {
   size_t bytes;
   if (__builtin_mul_overflow(count, size, &bytes)) {
     errno = ENOMEM;
@@ -538,7 +545,8 @@ void* reallocarray(void* p, size_t count, size_t size) noexcept {
   return realloc(p, bytes);
 }
 
-int posix_memalign(void** out, size_t alignment, size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION int posix_memalign(void** out, size_t alignment,
+                                              size_t size) noexcept {
   void* p = nullptr;
   int error = 0;
   CountAllocation(size, [&] {
@@ -549,25 +557,27 @@ int posix_memalign(void** out, size_t alignment, size_t size) noexcept {
   return error;
 }
 
-void* aligned_alloc(size_t alignment, size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* aligned_alloc(size_t alignment,
+                                               size_t size) noexcept {
   return CountAllocation(
       size, [alignment, size] { return RealAlignedAlloc(alignment, size); });
 }
 
-void* memalign(size_t alignment, size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* memalign(size_t alignment,
+                                          size_t size) noexcept {
   return CountAllocation(
       size, [alignment, size] { return RealMemalign(alignment, size); });
 }
 
-void* valloc(size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* valloc(size_t size) noexcept {
   return CountAllocation(size, [size] { return RealValloc(size); });
 }
 
-void* pvalloc(size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* pvalloc(size_t size) noexcept {
   return CountAllocation(size, [size] { return RealPvalloc(size); });
 }
 
-size_t malloc_usable_size(void* p) noexcept {
+ALLOC_COUNTER_HOOK_SECTION size_t malloc_usable_size(void* p) noexcept {
   if (ABSL_PREDICT_FALSE(InBootstrap(p))) return BootstrapSize(p);
   return RealUsableSize(p);
 }

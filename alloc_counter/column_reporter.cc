@@ -18,6 +18,7 @@
 
 #include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurements.h"
+#include "alloc_counter/site_output.h"
 #include "alloc_counter/site_report.h"
 #include "benchmark/benchmark.h"
 
@@ -317,8 +318,7 @@ void ColumnReporterBase::ReportRowsWithSites(
     inner_->SetOutputStream(&out);
     std::string json = buffer.str();
     if (row_sites[i] != nullptr) {
-      internal::AddJsonFields(
-          internal::JsonSiteFields(*row_sites[i], std::string(6, ' ')), &json);
+      internal::AddJsonSiteFields(*row_sites[i], std::string(6, ' '), &json);
     }
     out << json;
   }

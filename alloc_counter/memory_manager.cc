@@ -18,7 +18,7 @@
 
 #include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurements.h"
-#include "alloc_counter/site_report.h"
+#include "alloc_counter/site_attribution.h"
 #include "alloc_counter/sites.h"
 #include "alloc_counter/thread_counters.h"
 #include "alloc_counter/timed_run.h"
@@ -61,7 +61,10 @@ void EndMemoryRun(benchmark::MemoryManager::Result& result) {
   const Totals window = EndMeasurement();
   ResetTimedBase();
   Measurement m = Measure(window, WindowLoopEnd());
-  m.sites = TakeSiteReport(WindowLoopEnd().iterations);
+  // The sites gathered in the window, begun in Start(): ended here, named
+  // and ranked.
+  m.sites =
+      BuildSiteReport(EndSites(), WindowLoopEnd().iterations, SitesWanted());
   result.num_allocs = m.result.num_allocs;
   result.total_allocated_bytes = m.result.total_allocated_bytes;
   result.max_bytes_used = m.result.max_bytes_used;

@@ -17,6 +17,8 @@
 // rest.
 //
 // Nothing here allocates through `operator new` or writes through iostreams.
+// Every function here is in the section of the allocation path
+// (hook_section.h), so that a stack's frames of it are known by address.
 
 #include <atomic>
 #include <cstddef>
@@ -27,6 +29,7 @@
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "alloc_counter/backend_guard.h"
+#include "alloc_counter/hook_section.h"
 #include "alloc_counter/hook_state.h"
 #include "alloc_counter/thread_counters.h"
 
@@ -43,7 +46,8 @@ using alloc_counter::internal::tls_in_backend;
 // `malloc`, whose alignment libstdc++'s own operator new relies on too.
 constexpr std::size_t kPlain = 0;
 
-inline void* Backend(std::size_t size, std::size_t alignment) {
+ALLOC_COUNTER_HOOK_SECTION inline void* Backend(std::size_t size,
+                                                std::size_t alignment) {
   // `new(0)` must return a unique pointer: ask the backend for one byte.
   if (size == 0) size = 1;
   if (alignment == kPlain) return std::malloc(size);
@@ -57,9 +61,8 @@ inline void* Backend(std::size_t size, std::size_t alignment) {
 
 // The standard's loop ([new.delete.single]): call the new_handler until the
 // backend succeeds, or throw / return nullptr when there is none.
-ABSL_ATTRIBUTE_NOINLINE void* AllocateSlow(std::size_t size,
-                                           std::size_t alignment,
-                                           bool nothrow) {
+ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void* AllocateSlow(
+    std::size_t size, std::size_t alignment, bool nothrow) {
   for (;;) {
     // The retry's malloc is this operator new's, not a C call to count again
     // (//alloc_counter:malloc); the new_handler below is the program's.
@@ -85,9 +88,8 @@ ABSL_ATTRIBUTE_NOINLINE void* AllocateSlow(std::size_t size,
 }
 
 // The counting path of operator new, taken while something is counted.
-ABSL_ATTRIBUTE_NOINLINE void* AllocateCounted(std::size_t size,
-                                              std::size_t alignment,
-                                              bool nothrow) {
+ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void* AllocateCounted(
+    std::size_t size, std::size_t alignment, bool nothrow) {
   const bool nested = EnterBackend();
   void* p = Backend(size, alignment);
   LeaveBackend(nested);
@@ -102,7 +104,8 @@ ABSL_ATTRIBUTE_NOINLINE void* AllocateCounted(std::size_t size,
 }
 
 // The counting path of operator delete.
-ABSL_ATTRIBUTE_NOINLINE void DeallocateCounted(void* p, std::size_t size) {
+ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void DeallocateCounted(
+    void* p, std::size_t size) {
   if (!tls_in_backend) alloc_counter::internal::RecordDeallocation(p, size);
   const bool nested = EnterBackend();
   std::free(p);
@@ -124,7 +127,9 @@ ABSL_ATTRIBUTE_NOINLINE void DeallocateCounted(void* p, std::size_t size) {
 // CountTimedAllocation() after malloc (8 instructions on a thread-local
 // block, thread_counters.h); operator delete adds nothing: the mask it tests
 // leaves the timed loops out.
-inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
+ALLOC_COUNTER_HOOK_SECTION inline void* Allocate(std::size_t size,
+                                                 std::size_t alignment,
+                                                 bool nothrow) {
   const uint64_t state = HookState();
   if (ABSL_PREDICT_FALSE(state != 0)) {
     if (!OnlyTimedLoops(state))
@@ -145,7 +150,7 @@ inline void* Allocate(std::size_t size, std::size_t alignment, bool nothrow) {
 
 // `size` is the size passed to a sized delete, or kUnknownSize; the record
 // path finds the size an unsized delete releases.
-inline void Deallocate(void* p, std::size_t size) {
+ALLOC_COUNTER_HOOK_SECTION inline void Deallocate(void* p, std::size_t size) {
   if (p == nullptr) return;
   if (ABSL_PREDICT_FALSE(!OnlyTimedLoops(HookState()))) {
     DeallocateCounted(p, size);
@@ -161,65 +166,87 @@ inline std::size_t Align(std::align_val_t alignment) {
 }  // namespace
 
 // Throwing forms.
-void* operator new(std::size_t size) { return Allocate(size, kPlain, false); }
-void* operator new[](std::size_t size) { return Allocate(size, kPlain, false); }
-void* operator new(std::size_t size, std::align_val_t alignment) {
+ALLOC_COUNTER_HOOK_SECTION void* operator new(std::size_t size) {
+  return Allocate(size, kPlain, false);
+}
+ALLOC_COUNTER_HOOK_SECTION void* operator new[](std::size_t size) {
+  return Allocate(size, kPlain, false);
+}
+ALLOC_COUNTER_HOOK_SECTION void* operator new(std::size_t size,
+                                              std::align_val_t alignment) {
   return Allocate(size, Align(alignment), false);
 }
-void* operator new[](std::size_t size, std::align_val_t alignment) {
+ALLOC_COUNTER_HOOK_SECTION void* operator new[](std::size_t size,
+                                                std::align_val_t alignment) {
   return Allocate(size, Align(alignment), false);
 }
 
 // Non-throwing forms.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* operator new(std::size_t size,
+                                              const std::nothrow_t&) noexcept {
   return Allocate(size, kPlain, true);
 }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* operator new[](
+    std::size_t size, const std::nothrow_t&) noexcept {
   return Allocate(size, kPlain, true);
 }
-void* operator new(std::size_t size, std::align_val_t alignment,
-                   const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* operator new(std::size_t size,
+                                              std::align_val_t alignment,
+                                              const std::nothrow_t&) noexcept {
   return Allocate(size, Align(alignment), true);
 }
-void* operator new[](std::size_t size, std::align_val_t alignment,
-                     const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void* operator new[](
+    std::size_t size, std::align_val_t alignment,
+    const std::nothrow_t&) noexcept {
   return Allocate(size, Align(alignment), true);
 }
 
 // Unsized deletes.
-void operator delete(void* p) noexcept { Deallocate(p, kUnknownSize); }
-void operator delete[](void* p) noexcept { Deallocate(p, kUnknownSize); }
-void operator delete(void* p, std::align_val_t) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete(void* p) noexcept {
   Deallocate(p, kUnknownSize);
 }
-void operator delete[](void* p, std::align_val_t) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete[](void* p) noexcept {
   Deallocate(p, kUnknownSize);
 }
-void operator delete(void* p, const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete(void* p,
+                                                std::align_val_t) noexcept {
   Deallocate(p, kUnknownSize);
 }
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete[](void* p,
+                                                  std::align_val_t) noexcept {
   Deallocate(p, kUnknownSize);
 }
-void operator delete(void* p, std::align_val_t,
-                     const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete(
+    void* p, const std::nothrow_t&) noexcept {
   Deallocate(p, kUnknownSize);
 }
-void operator delete[](void* p, std::align_val_t,
-                       const std::nothrow_t&) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete[](
+    void* p, const std::nothrow_t&) noexcept {
+  Deallocate(p, kUnknownSize);
+}
+ALLOC_COUNTER_HOOK_SECTION void operator delete(
+    void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  Deallocate(p, kUnknownSize);
+}
+ALLOC_COUNTER_HOOK_SECTION void operator delete[](
+    void* p, std::align_val_t, const std::nothrow_t&) noexcept {
   Deallocate(p, kUnknownSize);
 }
 
 // Sized deletes.
-void operator delete(void* p, std::size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete(void* p,
+                                                std::size_t size) noexcept {
   Deallocate(p, size);
 }
-void operator delete[](void* p, std::size_t size) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete[](void* p,
+                                                  std::size_t size) noexcept {
   Deallocate(p, size);
 }
-void operator delete(void* p, std::size_t size, std::align_val_t) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete(void* p, std::size_t size,
+                                                std::align_val_t) noexcept {
   Deallocate(p, size);
 }
-void operator delete[](void* p, std::size_t size, std::align_val_t) noexcept {
+ALLOC_COUNTER_HOOK_SECTION void operator delete[](void* p, std::size_t size,
+                                                  std::align_val_t) noexcept {
   Deallocate(p, size);
 }

@@ -33,8 +33,10 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
+#include "alloc_counter/hook_section.h"
 #include "alloc_counter/hook_state.h"
 #include "alloc_counter/spin_lock.h"
+#include "alloc_counter/thread_counters.h"
 
 namespace alloc_counter {
 namespace internal {
@@ -187,10 +189,14 @@ void BeginSites() {
       table->overflow_bytes = 0;
     }
   }
+  // The record path reaches RecordSite() through the recorder it is given
+  // (thread_counters.h), once kWindowSites is set.
+  SetSiteRecorder(&RecordSite);
   g_hook_state.fetch_or(kWindowSites, kRelaxed);
 }
 
-ABSL_ATTRIBUTE_NOINLINE void RecordSite(size_t size) {
+ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void RecordSite(
+    size_t size) {
   const int bucket = SizeBucket(size);
   if (g_histogram_wanted.load(kRelaxed)) {
     g_size_allocs[bucket].fetch_add(1, kRelaxed);

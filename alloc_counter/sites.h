@@ -7,11 +7,13 @@
 // Where the memory run's allocations come from: the call stack and the
 // requested size of every allocation the benchmark window counts, gathered
 // while `--alloc_counter_sites=N` or `--alloc_counter_histogram` is on. This
-// is internal to alloc_counter; site_report.h turns what is gathered here into
-// named sites after the memory run.
+// is internal to alloc_counter; site_attribution.h turns what is gathered here
+// into named sites after the memory run.
 //
 // The hook side, `RecordSite()`, runs inside `operator new` (from
-// `RecordAllocation()`, under its recursion guard). It never allocates: it
+// `RecordAllocation()`, under its recursion guard, which reaches it as the
+// site recorder `BeginSites()` gives it: thread_counters.h knows nothing of
+// this file). It never allocates: it
 // unwinds the stack with libgcc's `_Unwind_Backtrace` (DWARF call-frame
 // information, so it is right through code built without frame pointers,
 // such as Debian's libraries) into a buffer on its own stack, then adds the

@@ -6,6 +6,9 @@
 //   g_hook_state     bits and counts of the active consumers (hook_state.h);
 //                    read by every hook, changed with atomic
 //                    read-modify-writes by the consumers.
+//   g_site_recorder  the function that records an allocation's site; set by
+//                    sites.cc before it sets kWindowSites, read (relaxed) by
+//                    the record path while that bit is set.
 //   g_slots          lock-free list of every slot ever made; pushed by
 //                    AcquireSlot() (CAS), walked by anyone; never shrinks.
 //   ThreadSlot::in_use
@@ -40,8 +43,8 @@
 #include "absl/base/optimization.h"
 #include "absl/base/thread_annotations.h"
 #include "alloc_counter/block_sizes.h"
+#include "alloc_counter/hook_section.h"
 #include "alloc_counter/hook_state.h"
-#include "alloc_counter/sites.h"
 #include "alloc_counter/spin_lock.h"
 
 namespace alloc_counter {
@@ -55,7 +58,7 @@ struct Mode {
   bool count = false;         // count allocations and frees per thread
   bool thread_live = false;   // keep per-thread live bytes
   bool process_live = false;  // keep process-wide live bytes
-  bool sites = false;         // gather the allocation's site (sites.h)
+  bool sites = false;         // call the site recorder (SetSiteRecorder)
 
   explicit Mode(uint64_t state) {
     const bool in_window =
@@ -106,6 +109,7 @@ void UnlockAfterFork() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 const bool kForkHandlersRegistered =
     pthread_atfork(&LockForFork, &UnlockAfterFork, &UnlockAfterFork) == 0;
 
+ABSL_CONST_INIT std::atomic<SiteRecorder> g_site_recorder{nullptr};
 ABSL_CONST_INIT std::atomic<ThreadSlot*> g_slots{nullptr};
 ABSL_CONST_INIT std::atomic<int64_t> g_live{0};
 ABSL_CONST_INIT std::atomic<int64_t> g_peak{0};
@@ -262,7 +266,7 @@ void* CountTimedAllocationSlow(void* p, size_t size) {
   return CountTimedAllocation(p, size);
 }
 
-void RecordAllocation(void* p, size_t size) {
+ALLOC_COUNTER_HOOK_SECTION void RecordAllocation(void* p, size_t size) {
   // Anything the record path itself allocates is not counted.
   if (tls_in_record) return;
   tls_in_record = true;
@@ -283,11 +287,19 @@ void RecordAllocation(void* p, size_t size) {
     RaisePeak(g_peak, g_live.fetch_add(bytes, kRelaxed) + bytes);
   }
   if (mode.keeps_sizes()) RememberBlockSize(p, size);
-  if (ABSL_PREDICT_FALSE(mode.sites)) RecordSite(size);
+  if (ABSL_PREDICT_FALSE(mode.sites)) {
+    if (const SiteRecorder record = g_site_recorder.load(kRelaxed)) {
+      record(size);
+    }
+  }
   tls_in_record = false;
 }
 
-void RecordDeallocation(void* p, size_t size) {
+void SetSiteRecorder(SiteRecorder recorder) {
+  g_site_recorder.store(recorder, kRelaxed);
+}
+
+ALLOC_COUNTER_HOOK_SECTION void RecordDeallocation(void* p, size_t size) {
   if (tls_in_record) return;
   tls_in_record = true;
   const Mode mode(g_hook_state.load(kRelaxed));

@@ -116,6 +116,16 @@ constexpr size_t kUnknownSize = static_cast<size_t>(-1);
 // thread. Call only when `HookState()` is not zero.
 void RecordAllocation(void* p, size_t size);
 
+// SetSiteRecorder()
+//
+// Sets the function `RecordAllocation()` calls, with the allocation's
+// requested size, for each allocation the benchmark window counts while
+// `kWindowSites` is set in the hook state: the capture of its stack and size
+// (sites.h, which sets it). Null, the default, records nothing. Set it before
+// setting the bit.
+using SiteRecorder = void (*)(size_t size);
+void SetSiteRecorder(SiteRecorder recorder);
+
 // RecordDeallocation()
 //
 // Records the deallocation of the block at `p` (not null), of `size` bytes or
