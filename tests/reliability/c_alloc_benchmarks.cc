@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "benchmark/benchmark.h"
 
 namespace {
@@ -229,6 +230,26 @@ void BM_Strndup(benchmark::State& state) {
   }
 }
 C_ALLOC_BENCHMARK(BM_Strndup);
+
+// A strdup in a function of the program's own: with --alloc_counter_sites,
+// the site is CopyGreeting, not alloc_counter's malloc nor glibc's strdup
+// (c_alloc_test.py).
+// (Its strdup is not its last act, so that it is not a tail call, which
+// would leave no frame of it.)
+ABSL_ATTRIBUTE_NOINLINE char* CopyGreeting() {
+  char* s = strdup(g_text);
+  Escape(s);
+  return s;
+}
+
+void BM_StrdupInAFunction(benchmark::State& state) {
+  for (auto _ : state) {
+    char* s = CopyGreeting();
+    Escape(s);
+    free(s);
+  }
+}
+C_ALLOC_BENCHMARK(BM_StrdupInAFunction);
 
 // glibc 2.36's vasprintf writes into a malloc(100) buffer, then copies the
 // result into a malloc of its exact size and frees the buffer.

@@ -60,6 +60,7 @@ EXPECTED = {
     "BM_Asprintf": (2, 116, 116),
     # new int[10], malloc(50), strdup: 40 + 50 + 13 bytes.
     "BM_NewAndMalloc": (3, 103, 103),
+    "BM_StrdupInAFunction": (1, 13, 13),
     # The demo benchmarks/c_api_benchmark.cc's qsort and zlib rows.
     "BM_Qsort1000": (1, 4000, 4000),
     "BM_ZlibCompress4096": (5, 268096, 268096),
@@ -138,6 +139,27 @@ class ColumnsTest(unittest.TestCase):
                          r"allocs/iter=1 bytes/iter=13 peak_bytes=13$")
         self.assertRegex(console, r"(?m)^BM_NewAndMalloc/iterations:100 .* "
                          r"allocs/iter=3 bytes/iter=103 peak_bytes=103$")
+
+    def test_a_strdup_site_is_the_function_that_called_it(self):
+        # The frames of alloc_counter's malloc (found by address, whatever
+        # its template arguments) and of glibc's strdup are not the site.
+        for allocator in ALLOCATORS:
+            binary = BINARIES[allocator]
+            if heaptrack.sanitizer_runtime(binary):
+                self.skipTest("//alloc_counter:malloc counts nothing under "
+                              "a sanitizer (README)")
+            with self.subTest(allocator=allocator):
+                row = run_json(binary, [
+                    "--benchmark_filter=^BM_StrdupInAFunction/",
+                    "--alloc_counter_sites=3"])["BM_StrdupInAFunction"]
+                (site,) = row["alloc_sites"]
+                self.assertEqual((site["allocs_per_iter"],
+                                  site["bytes_per_iter"]), (1, 13))
+                self.assertEqual(
+                    [frame["function"] for frame in site["frames"]],
+                    ["(anonymous namespace)::CopyGreeting()",
+                     "(anonymous namespace)::BM_StrdupInAFunction("
+                     "benchmark::State&)"])
 
     def test_timed_mode_counts_operator_new_only_and_the_peak_all(self):
         # README, "Counting the C allocator": in the timed runs C calls are
