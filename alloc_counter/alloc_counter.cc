@@ -170,12 +170,12 @@ size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
     default_file = CreateFileReporter();
     file = default_file.get();
   }
-  auto history = std::make_shared<ColumnHistory>(
+  auto matcher = std::make_shared<MeasurementMatcher>(
       benchmark::FLAGS_benchmark_enable_random_interleaving);
-  ColumnReporter display_columns(display, history);
+  ColumnReporter display_columns(display, matcher);
   std::unique_ptr<ColumnReporter> file_columns;
   if (file != nullptr) {
-    file_columns = std::make_unique<ColumnReporter>(file, history);
+    file_columns = std::make_unique<ColumnReporter>(file, matcher);
   }
   AudienceScope audience(Audience::kColumns);
   return run(&display_columns, file_columns.get());

@@ -3,22 +3,19 @@
 
 #include "alloc_counter/column_reporter.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <ostream>
-#include <sstream>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "alloc_counter/benchmark_compat.h"
+#include "alloc_counter/measurement_matcher.h"
 #include "alloc_counter/measurements.h"
-#include "alloc_counter/site_output.h"
+#include "alloc_counter/row_output.h"
 #include "alloc_counter/site_report.h"
 #include "benchmark/benchmark.h"
 
@@ -32,35 +29,12 @@ double StatisticsCV(const std::vector<double>& v);
 }  // namespace benchmark
 
 namespace alloc_counter {
+namespace internal {
 namespace {
-
-using internal::ClearMemoryResult;
-using internal::IsSkipped;
-using internal::MemoryResultOf;
-using internal::RepairMemoryResults;
-
-using Run = benchmark::BenchmarkReporter::Run;
-using Result = benchmark::MemoryManager::Result;
-
-constexpr char kAllocsColumn[] = "allocs/iter";
-constexpr char kBytesColumn[] = "bytes/iter";
-constexpr char kPeakColumn[] = "peak_bytes";
-
-// The fields of `result` that measurements.h records.
-template <typename R>
-internal::ResultFields FieldsOf(const R& result) {
-  internal::ResultFields fields;
-  fields.num_allocs = result.num_allocs;
-  fields.max_bytes_used = result.max_bytes_used;
-  fields.total_allocated_bytes = result.total_allocated_bytes;
-  fields.net_heap_growth = result.net_heap_growth;
-  return fields;
-}
 
 // The columns of a measurement, or nothing if its loop was skipped or did not
 // end.
-std::optional<ColumnValues> ValuesOf(
-    const std::optional<internal::Measurement>& m) {
+std::optional<ColumnValues> ValuesOf(const std::optional<Measurement>& m) {
   if (!m.has_value() || m->skipped || m->iterations <= 0) return std::nullopt;
   const auto iterations = static_cast<double>(m->iterations);
   ColumnValues values;
@@ -68,22 +42,6 @@ std::optional<ColumnValues> ValuesOf(
   values.bytes_per_iter = static_cast<double>(m->alloc_bytes) / iterations;
   values.peak_bytes = static_cast<double>(m->peak_bytes);
   return values;
-}
-
-void AddColumns(const ColumnValues& values, benchmark::UserCounters* counters) {
-  (*counters)[kAllocsColumn] = benchmark::Counter(values.allocs_per_iter);
-  (*counters)[kBytesColumn] = benchmark::Counter(values.bytes_per_iter);
-  (*counters)[kPeakColumn] = benchmark::Counter(values.peak_bytes);
-}
-
-bool HasColumns(const Run& run) {
-  return run.counters.count(kAllocsColumn) != 0;
-}
-
-void RemoveColumns(Run* run) {
-  run->counters.erase(kAllocsColumn);
-  run->counters.erase(kBytesColumn);
-  run->counters.erase(kPeakColumn);
 }
 
 // The statistic `name` of a benchmark whose statistics are `statistics` (from
@@ -131,71 +89,13 @@ bool AggregateOf(const Run& aggregate, const AggregateStatistics* statistics,
 
 }  // namespace
 
-ColumnHistory::ColumnHistory(bool interleaved) : interleaved_(interleaved) {}
-
-void ColumnHistory::RecordStatistics(const std::string& run_name,
-                                     const AggregateStatistics* statistics) {
-  if (statistics != nullptr) statistics_[run_name] = statistics;
-}
-
-const AggregateStatistics* ColumnHistory::StatisticsOf(
-    const std::string& run_name) const {
-  const auto it = statistics_.find(run_name);
-  return it == statistics_.end() ? nullptr : it->second;
-}
-
-const ColumnHistory::Repetitions& ColumnHistory::Find(
-    const std::vector<Run>& rows) {
-  std::vector<internal::Measurement> fresh = internal::TakeMeasurements();
-  const Run& first = rows.front();
-  const auto repetitions = static_cast<size_t>(
-      std::max<int64_t>(1, static_cast<int64_t>(first.repetitions)));
-  if (!interleaved_) {
-    // A memory run ended since the last rows: these are a new benchmark's.
-    if (!fresh.empty()) {
-      current_.assign(repetitions, std::nullopt);
-      const size_t skip =
-          fresh.size() > repetitions ? fresh.size() - repetitions : 0;
-      for (size_t i = skip; i < fresh.size(); ++i) {
-        current_[i - skip] = fresh[i];
-      }
-    }
-    return current_;
-  }
-  waiting_.insert(waiting_.end(), fresh.begin(), fresh.end());
-  Repetitions& reps = claimed_[first.run_name.str()];
-  if (!fresh.empty() || reps.size() != repetitions) {
-    reps.assign(repetitions, std::nullopt);
-  }
-  for (const Run& row : rows) {
-    if (row.run_type != Run::RT_Iteration) continue;
-    const auto* result = MemoryResultOf(row.memory_result);
-    const auto index = static_cast<size_t>(row.repetition_index);
-    if (result == nullptr || index >= reps.size() || reps[index].has_value()) {
-      continue;
-    }
-    const internal::ResultFields fields = FieldsOf(*result);
-    for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
-      if (it->result == fields) {
-        reps[index] = *it;
-        waiting_.erase(it);
-        break;
-      }
-    }
-  }
-  return reps;
-}
-
-ColumnReporterBase::ColumnReporterBase(BenchmarkReporter* inner,
-                                       std::shared_ptr<ColumnHistory> history)
-    : inner_(inner), history_(std::move(history)) {
+ColumnReporterBase::ColumnReporterBase(
+    BenchmarkReporter* inner, std::shared_ptr<MeasurementMatcher> matcher)
+    : inner_(inner),
+      matcher_(std::move(matcher)),
+      output_(RowOutputFor(inner)) {
   SetOutputStream(&inner_->GetOutputStream());
   SetErrorStream(&inner_->GetErrorStream());
-  BENCHMARK_DISABLE_DEPRECATED_WARNING
-  is_csv_ = dynamic_cast<benchmark::CSVReporter*>(inner_) != nullptr;
-  is_json_ = dynamic_cast<benchmark::JSONReporter*>(inner_) != nullptr;
-  is_console_ = dynamic_cast<benchmark::ConsoleReporter*>(inner_) != nullptr;
-  BENCHMARK_RESTORE_DEPRECATED_WARNING
 }
 
 bool ColumnReporterBase::ReportContext(const Context& context) {
@@ -203,9 +103,7 @@ bool ColumnReporterBase::ReportContext(const Context& context) {
   // the wrapped reporter writes there too.
   inner_->SetOutputStream(&GetOutputStream());
   inner_->SetErrorStream(&GetErrorStream());
-  // CSV prints counters with the stream's precision (6 significant digits by
-  // default); 15 keeps byte counts and fractions such as 1.0625 exact.
-  if (is_csv_) GetOutputStream().precision(15);
+  output_->Prepare(GetOutputStream());
   return inner_->ReportContext(context);
 }
 
@@ -213,7 +111,8 @@ void ColumnReporterBase::ReportRuns(const std::vector<Run>& runs) {
   if (runs.empty()) return;
   std::vector<Run> rows(runs);
   RepairMemoryResults(rows);
-  const ColumnHistory::Repetitions& reps = history_->Find(rows);
+  matcher_->Receive(TakeMeasurements());
+  const MeasurementMatcher::Repetitions& reps = matcher_->Claim(rows);
   // The repetitions' columns, for the aggregates: Google Benchmark's
   // statistics leave skipped repetitions out, and so do these.
   std::vector<ColumnValues> rep_values;
@@ -231,7 +130,7 @@ void ColumnReporterBase::ReportRuns(const std::vector<Run>& runs) {
     }
   }
   // Each row's allocation sites, if it has any.
-  std::vector<const internal::SiteReport*> row_sites(rows.size(), nullptr);
+  std::vector<const SiteReport*> row_sites(rows.size(), nullptr);
   for (Run& row : rows) {
     if (IsSkipped(row)) continue;
     if (row.run_type == Run::RT_Iteration) {
@@ -251,79 +150,23 @@ void ColumnReporterBase::ReportRuns(const std::vector<Run>& runs) {
       }
       // Google Benchmark's own field agrees with the column.
       row.allocs_per_iter = values->allocs_per_iter;
-      history_->RecordStatistics(row.run_name.str(), row.statistics);
+      matcher_->RecordStatistics(row.run_name.str(), row.statistics);
       AddColumns(*values, &row.counters);
       row_sites[static_cast<size_t>(&row - rows.data())] =
           reps[index]->sites.get();
     } else {
       ColumnValues values;
       if (all_reps_known &&
-          AggregateOf(row, history_->StatisticsOf(row.run_name.str()),
+          AggregateOf(row, matcher_->StatisticsOf(row.run_name.str()),
                       rep_values, &values)) {
         AddColumns(values, &row.counters);
       }
     }
   }
-  if (is_csv_) {
-    if (!csv_header_done_) {
-      // CSV takes its columns from its first batch of rows. Error rows print
-      // no counters, so they can carry our column names into the header.
-      csv_header_done_ = true;
-      bool any = false;
-      for (const Run& row : rows) any = any || HasColumns(row);
-      if (!any) {
-        for (Run& row : rows) {
-          if (IsSkipped(row)) {
-            AddColumns(ColumnValues(), &row.counters);
-            any = true;
-          }
-        }
-      }
-      csv_has_columns_ = any;
-    } else if (!csv_has_columns_) {
-      for (Run& row : rows) RemoveColumns(&row);
-    }
-  }
-  ReportRowsWithSites(rows, row_sites);
-}
-
-void ColumnReporterBase::ReportRowsWithSites(
-    const std::vector<Run>& rows,
-    const std::vector<const internal::SiteReport*>& row_sites) {
-  const bool any = std::any_of(row_sites.begin(), row_sites.end(),
-                               [](const auto* r) { return r != nullptr; });
-  if (!any || (!is_console_ && !is_json_)) {
-    inner_->ReportRuns(rows);
-    return;
-  }
-  // One row at a time, each followed by its sites: console and JSON
-  // reporters print rows one by one, so this is what they would print for
-  // the whole batch.
-  std::ostream& out = GetOutputStream();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const std::vector<Run> one = {rows[i]};
-    if (is_console_) {
-      inner_->ReportRuns(one);
-      if (row_sites[i] != nullptr) {
-        out << internal::ConsoleSiteBlock(*row_sites[i]) << std::flush;
-      }
-      continue;
-    }
-    // JSON: the row is written into a buffer, the sites are added as the
-    // object's last members, and the whole goes to the real stream.
-    std::ostringstream buffer;
-    buffer.copyfmt(out);
-    inner_->SetOutputStream(&buffer);
-    inner_->ReportRuns(one);
-    inner_->SetOutputStream(&out);
-    std::string json = buffer.str();
-    if (row_sites[i] != nullptr) {
-      internal::AddJsonSiteFields(*row_sites[i], std::string(6, ' '), &json);
-    }
-    out << json;
-  }
+  output_->Write(inner_, GetOutputStream(), std::move(rows), row_sites);
 }
 
 void ColumnReporterBase::Finalize() { inner_->Finalize(); }
 
+}  // namespace internal
 }  // namespace alloc_counter

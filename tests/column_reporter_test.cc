@@ -100,7 +100,8 @@ TEST(ColumnReporter, AggregateRowsTakeTheStatisticsOfTheirRepetitions) {
       ->ComputeStatistics("max", &Max);
   std::vector<BenchmarkRun> rows;
   RecordingReporter recording(&rows);
-  ColumnReporter columns(&recording, std::make_shared<ColumnHistory>());
+  internal::ColumnReporter columns(
+      &recording, std::make_shared<internal::MeasurementMatcher>(false));
   NullAggregateStatistics reporter(&columns);
   internal::SetAudience(internal::Audience::kColumns);
   benchmark::RunSpecifiedBenchmarks(&reporter);
