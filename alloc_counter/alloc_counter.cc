@@ -40,6 +40,7 @@
 #include <string>
 #include <utility>
 
+#include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/column_reporter.h"
 #include "alloc_counter/flags.h"
 #include "alloc_counter/measurements.h"
@@ -47,16 +48,6 @@
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
-
-namespace benchmark {
-// Google Benchmark's own flags, defined in its library but not declared in
-// its public header: the file reporter is created here from them, exactly as
-// Google Benchmark creates its default one.
-extern std::string FLAGS_benchmark_out;
-extern std::string FLAGS_benchmark_out_format;
-extern bool FLAGS_benchmark_counters_tabular;
-extern bool FLAGS_benchmark_enable_random_interleaving;
-}  // namespace benchmark
 
 // Google Benchmark's own entry points (Itanium C++ ABI names), reached
 // through `--wrap`.

@@ -18,6 +18,13 @@
 //                  configuration (`ReportRunsConfig()`).
 //   State          a skipped loop is `error_occurred()` up to 1.7.x and
 //                  `skipped()` from 1.8 (which adds `SkipWithMessage()`).
+//   Undeclared     Google Benchmark's flags and its built-in statistics,
+//                  defined in its library (in every version) but declared in
+//                  no public header; `State::SkipWithError()` and
+//                  `SkipWithMessage()` take a `const char*` up to 1.7.x and a
+//                  `const std::string&` from 1.8, so of the three the
+//                  `--wrap` wrappers name (state_wrappers.cc) a version
+//                  defines some: their `__real_` names are weak.
 //   Run            a failed row has `error_occurred` up to 1.7.x and
 //                  `skipped` from 1.8; `memory_result` points into the
 //                  runner's vector up to 1.9.1 (dangling for every row but
@@ -30,11 +37,43 @@
 #ifndef ALLOC_COUNTER_BENCHMARK_COMPAT_H_
 #define ALLOC_COUNTER_BENCHMARK_COMPAT_H_
 
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+
+// --- Undeclared -------------------------------------------------------------
+
+namespace benchmark {
+// Flags: the file reporter is created from them, exactly as Google Benchmark
+// creates its default one (alloc_counter.cc).
+extern std::string FLAGS_benchmark_out;
+extern std::string FLAGS_benchmark_out_format;
+extern bool FLAGS_benchmark_counters_tabular;
+extern bool FLAGS_benchmark_enable_random_interleaving;
+// Built-in statistics: an aggregate of rows that carry no statistics of their
+// own is computed with them (column_reporter.cc).
+double StatisticsMean(const std::vector<double>& v);
+double StatisticsMedian(const std::vector<double>& v);
+double StatisticsStdDev(const std::vector<double>& v);
+double StatisticsCV(const std::vector<double>& v);
+}  // namespace benchmark
+
+// The skips of State, as `--wrap` reaches them (Itanium C++ ABI names, with
+// libstdc++'s std::string): weak, so that those a version lacks are null.
+// Nothing calls their wrappers in a version without them, since no code of
+// that version names them.
+extern "C" {
+void __real__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
+                                                   const char* message)
+    __attribute__((weak));
+void __real__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    benchmark::State* state, const std::string& message) __attribute__((weak));
+void __real__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    benchmark::State* state, const std::string& message) __attribute__((weak));
+}
 
 namespace alloc_counter {
 namespace internal {

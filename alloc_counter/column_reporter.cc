@@ -19,15 +19,6 @@
 #include "alloc_counter/site_report.h"
 #include "benchmark/benchmark.h"
 
-namespace benchmark {
-// Google Benchmark's built-in statistics: exported by its library in every
-// version from 1.7.1 to 1.9.x, declared only in an internal header.
-double StatisticsMean(const std::vector<double>& v);
-double StatisticsMedian(const std::vector<double>& v);
-double StatisticsStdDev(const std::vector<double>& v);
-double StatisticsCV(const std::vector<double>& v);
-}  // namespace benchmark
-
 namespace alloc_counter {
 namespace internal {
 namespace {

@@ -7,9 +7,10 @@
 // `alloc_counter::Scope` counts the heap allocations made from its
 // construction on: allocations, bytes requested, frees, bytes freed, the net
 // change and the peak of live bytes. It counts the constructing thread's own
-// allocations (the default), or every thread's. It is what the benchmark
-// columns and the test assertions of testing.h are built on, and it can be
-// used directly:
+// allocations (the default), or every thread's. It is what the test
+// assertions of testing.h are built on, and it can be used directly (the
+// benchmark columns come from the window of Google Benchmark's memory run,
+// window.h, which shares its counters):
 //
 //   alloc_counter::Scope scope;
 //   ParseRequest(input);

@@ -141,17 +141,7 @@ void __wrap__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state) {
 // benchmark::State::SkipWithError(const char*), up to Google Benchmark 1.7.x;
 // benchmark::State::SkipWithError(const std::string&) and
 // SkipWithMessage(const std::string&) from 1.8. The three are wrapped in
-// every version: the `__real_` names are weak, so the two that a version
-// lacks resolve to null, and nothing calls their wrappers, since no code of
-// that version names them.
-void __real__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
-                                                   const char* message)
-    __attribute__((weak));
-void __real__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    benchmark::State* state, const std::string& message) __attribute__((weak));
-void __real__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    benchmark::State* state, const std::string& message) __attribute__((weak));
-
+// every version; their weak `__real_` names are benchmark_compat.h's.
 void __wrap__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
                                                    const char* message) {
   alloc_counter::internal::OnLoopSkip(*state);

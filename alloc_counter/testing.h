@@ -54,11 +54,18 @@ namespace alloc_counter {
 
 // AllocsPerRun()
 //
-// Calls `fn()` once, then `runs` (at least 1) more times, and returns the
-// average number of allocations of those `runs` calls, counted on the calling
-// thread or, with `Threads::kAll`, on every thread.
+// Calls `fn()` once, then `runs` more times, and returns the average number
+// of allocations of those `runs` calls, counted on the calling thread or,
+// with `Threads::kAll`, on every thread.
+//
+// Requires `runs` >= 1: otherwise the test fails, saying so, and the result
+// is 0 (`fn` is not called).
 template <typename Fn>
 double AllocsPerRun(int runs, Fn&& fn, Threads threads = Threads::kCurrent) {
+  if (runs < 1) {
+    ADD_FAILURE() << "AllocsPerRun: runs must be at least 1, not " << runs;
+    return 0;
+  }
   fn();
   Scope scope(threads);
   for (int i = 0; i < runs; ++i) fn();

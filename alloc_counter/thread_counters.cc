@@ -320,12 +320,6 @@ ALLOC_COUNTER_HOOK_SECTION void RecordDeallocation(void* p, size_t size) {
   tls_in_record = false;
 }
 
-Totals TotalsNow() {
-  Totals t = AllThreadsTotals();
-  t.net_bytes = t.alloc_bytes - t.freed_bytes;
-  return t;
-}
-
 Totals CurrentThreadTotals() { return SlotTotals(*CurrentSlot()); }
 
 int64_t CurrentThreadLive() { return CurrentSlot()->live.load(kRelaxed); }

@@ -113,4 +113,14 @@ TEST(AllocsPerRun, IsZeroForAnAllocationFreeFunction) {
   EXPECT_EQ(alloc_counter::AllocsPerRun(100, [&] { (void)Sum(v); }), 0.0);
 }
 
+TEST(AllocsPerRun, FailsOnFewerThanOneRun) {
+  int calls = 0;
+  double result = -1;
+  EXPECT_NONFATAL_FAILURE(
+      result = alloc_counter::AllocsPerRun(0, [&] { ++calls; }),
+      "AllocsPerRun: runs must be at least 1, not 0");
+  EXPECT_EQ(result, 0);
+  EXPECT_EQ(calls, 0);
+}
+
 }  // namespace

@@ -38,10 +38,10 @@ using alloc_counter::internal::PauseLoop;
 using alloc_counter::internal::ResumeLoop;
 using alloc_counter::internal::SetCountPaused;
 using alloc_counter::internal::Totals;
-using alloc_counter::internal::TotalsNow;
 using test_util::Bytes;
 using test_util::MeasureLoop;
 using test_util::MeasureOnThreads;
+using test_util::TotalsNow;
 
 // -----------------------------------------------------------------------------
 // The window: only the loop body counts.

@@ -46,7 +46,7 @@ constexpr int kChildMiscounted = 3;
 // kChildBlocks blocks, sized and unsized, checks its own copy of the
 // counters, and leaves with _exit (no atexit handlers, no gtest).
 [[noreturn]] void ChildAllocatesThenExits() {
-  const auto before = alloc_counter::internal::TotalsNow();
+  const auto before = test_util::TotalsNow();
   for (int i = 0; i < kChildBlocks; ++i) {
     void* p = Allocate(kChildBlock);
     if (i % 2 == 0) {
@@ -55,7 +55,7 @@ constexpr int kChildMiscounted = 3;
       ::operator delete(p);
     }
   }
-  const auto after = alloc_counter::internal::TotalsNow();
+  const auto after = test_util::TotalsNow();
   const bool exact = after.allocs - before.allocs == kChildBlocks &&
                      after.frees - before.frees == kChildBlocks &&
                      after.alloc_bytes - before.alloc_bytes ==

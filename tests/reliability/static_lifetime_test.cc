@@ -56,9 +56,7 @@ void CheckOwned(const void* p, const char* what) {
 
 // Counts what the process counted so far: TotalsNow() moves only inside
 // windows.
-int64_t AllocsCountedSoFar() {
-  return alloc_counter::internal::TotalsNow().allocs;
-}
+int64_t AllocsCountedSoFar() { return test_util::TotalsNow().allocs; }
 
 // Opens a window around 3 allocations of 100 bytes and checks it.
 void CheckAWindowCountsExactly(const char* when) {

@@ -40,7 +40,7 @@ using alloc_counter::internal::BeginMeasurement;
 using alloc_counter::internal::EndMeasurement;
 using alloc_counter::internal::EnterLoop;
 using alloc_counter::internal::ExitLoop;
-using alloc_counter::internal::TotalsNow;
+using test_util::TotalsNow;
 
 // A size from 8 to 1024 bytes that varies with the thread and the block.
 std::size_t SizeFor(int thread, int block) {

@@ -31,6 +31,17 @@ namespace test_util {
 
 using alloc_counter::internal::Totals;
 
+// TotalsNow()
+//
+// What every thread counted so far, those that have exited included, with
+// `net_bytes` the bytes allocated minus the bytes freed: to check that
+// nothing is lost when threads exit.
+inline Totals TotalsNow() {
+  Totals t = alloc_counter::internal::AllThreadsTotals();
+  t.net_bytes = t.alloc_bytes - t.freed_bytes;
+  return t;
+}
+
 // MeasureLoop()
 //
 // Runs `body` as the loop body of one measured window and returns what
