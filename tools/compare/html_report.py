@@ -1,0 +1,268 @@
+# Copyright 2026 The alloc_counter Authors.
+# SPDX-License-Identifier: Apache-2.0
+"""The HTML report: one self-contained page, whose template, style sheet
+and scripts are the files beside this module, read when the page is
+written."""
+
+import html
+import os
+import re
+
+from .load import number
+from .markdown import md_cell
+from .model import METRICS
+from .model import Status
+from .text import fmt
+from .text import fmt_delta
+from .text import fmt_limit
+from .text import fmt_percent
+
+def _asset(name):
+    """A file beside this module: the page's template, style or scripts."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), name),
+              encoding="utf-8") as f:
+        return f.read()
+
+
+def _fill(template, values):
+    """`template` with each {{name}} replaced by values[name]; the page's
+    style and scripts hold braces of their own, so only names in double
+    braces are placeholders."""
+    def value(match):
+        return values[match.group(1)]
+    return re.sub(r"\{\{(\w+)\}\}", value, template)
+
+
+def _e(text):
+    return html.escape(str(text), quote=True)
+
+
+def _anchor(name):
+    return "b-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+
+
+def _bars(rows):
+    """Bar rows [(label, value, text, css)], scaled to the largest value."""
+    peak = max([v for _, v, _, _ in rows if v is not None] + [0])
+    out = []
+    for label, value, text, css in rows:
+        if value is None:
+            css += " none"
+        width = 0 if not peak or value is None else 100.0 * value / peak
+        out.append(
+            f'<div class="bar-row"><span class="side">{_e(label)}</span>'
+            f'<span class="track"><span class="bar {css}" '
+            f'style="width:{width:.2f}%"></span></span>'
+            f'<span class="val">{_e(text)}</span></div>')
+    return "".join(out)
+
+
+def _metric_html(c, key, label, gated):
+    old, new = c.value("base", key), c.value("cont", key)
+    delta = c.delta(key)
+    direction = ""
+    if delta is not None and delta > 0:
+        direction = " up" if (gated and key in c.regressed) else " more"
+    elif delta is not None and delta < 0:
+        direction = " down"
+    if delta == 0:
+        summary = f"{label}: {fmt(new)} (unchanged)"
+    elif delta is not None:
+        summary = (f"{label}: {fmt(old)} → {fmt(new)} ({fmt_delta(delta)}, "
+                   f"{fmt_percent(c.changes.get(key))})")
+    else:
+        summary = f"{label}: {fmt(old)} → {fmt(new)}"
+    rows = [("baseline", old, fmt(old), "base"),
+            ("contender", new, fmt(new), "cont" + direction)]
+    return (f'<div class="metric"><div class="title">{_e(summary)}</div>'
+            f"{_bars(rows)}</div>")
+
+
+def _frame_text(frame):
+    if isinstance(frame, dict):
+        function = frame.get("function") or "?"
+        where = frame.get("file") or ""
+        if where and frame.get("line") is not None:
+            where += f":{frame.get('line')}"
+        return f"{function} ({where})" if where else str(function)
+    return str(frame)
+
+
+def _parse_sites(raw):
+    """{site key: (frames text list, allocs, bytes)} from an alloc_sites
+    array; entries that are not understood are left out."""
+    sites = {}
+    if not isinstance(raw, list):
+        return sites
+    for site in raw:
+        if not isinstance(site, dict):
+            continue
+        frames = site.get("frames")
+        if not isinstance(frames, list):
+            frames = []
+        texts = [_frame_text(f) for f in frames] or ["(no frames)"]
+        key = "\n".join(texts)
+        allocs = number(site.get("allocs_per_iter"))
+        bytes_ = number(site.get("bytes_per_iter"))
+        if key in sites:  # the same stack twice: add up
+            a, b = sites[key][1:]
+            allocs = None if allocs is None and a is None else (
+                (allocs or 0) + (a or 0))
+            bytes_ = None if bytes_ is None and b is None else (
+                (bytes_ or 0) + (b or 0))
+        sites[key] = (texts, allocs, bytes_)
+    return sites
+
+
+def _sites_html(c, limit=10):
+    raw_base = c.base.sites if c.base else None
+    raw_cont = c.cont.sites if c.cont else None
+    if raw_base is None and raw_cont is None:
+        return ""
+    base, cont = _parse_sites(raw_base), _parse_sites(raw_cont)
+    keys = list(cont) + [k for k in base if k not in cont]
+
+    def weight(k):
+        b = cont.get(k, base.get(k))
+        return (-(b[2] or 0), -(b[1] or 0))
+
+    keys.sort(key=weight)
+    if not keys:
+        empty = all(isinstance(r, list) and not r
+                    for r in (raw_base, raw_cont) if r is not None)
+        return ('<h3>Top allocation sites</h3><p class="note">' +
+                ("none recorded." if empty else
+                 "alloc_sites present but not understood.") + "</p>")
+    rows = []
+    for k in keys[:limit]:
+        texts = (cont.get(k) or base.get(k))[0]
+        a0, b0 = (base[k][1], base[k][2]) if k in base else (None, None)
+        a1, b1 = (cont[k][1], cont[k][2]) if k in cont else (None, None)
+        up = (a1 or 0) > (a0 or 0) or (b1 or 0) > (b0 or 0)
+        tag = (" (new)" if k not in base and c.base is not None else
+               " (gone)" if k not in cont and c.cont is not None else "")
+        frames = "<br>".join(_e(t) for t in texts)
+        rows.append(
+            f'<tr class="{"up" if up else ""}"><td class="frame">{frames}'
+            f"{_e(tag)}</td><td>{fmt(a0)}</td><td>{fmt(a1)}</td>"
+            f"<td>{fmt(b0)}</td><td>{fmt(b1)}</td></tr>")
+    more = (f'<p class="note">{len(keys) - limit} more sites not shown.</p>'
+            if len(keys) > limit else "")
+    return ('<h3>Top allocation sites</h3><table class="sites"><tr>'
+            '<th class="name">site (innermost frame first)</th>'
+            "<th>allocs/iter old</th><th>new</th><th>bytes/iter old</th>"
+            f"<th>new</th></tr>{''.join(rows)}</table>{more}")
+
+
+def _parse_histogram(raw):
+    """[(bucket label, allocs per iteration)] from a size_histogram as
+    alloc_counter writes it: a list of {min_bytes, max_bytes,
+    allocs_per_iter, bytes_per_iter}; buckets not in that form are left
+    out."""
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for bucket in raw:
+        if not isinstance(bucket, dict):
+            continue
+        low, high = bucket.get("min_bytes"), bucket.get("max_bytes")
+        value = number(bucket.get("allocs_per_iter"))
+        if number(low) is None or number(high) is None or value is None:
+            continue
+        out.append((f"{low}–{high} B", value))
+    return out
+
+
+def _histogram_html(c):
+    raw_base = c.base.histogram if c.base else None
+    raw_cont = c.cont.histogram if c.cont else None
+    if raw_base is None and raw_cont is None:
+        return ""
+    base, cont = _parse_histogram(raw_base), _parse_histogram(raw_cont)
+    labels = [l for l, _ in base] + [l for l, _ in cont
+                                     if l not in dict(base)]
+    if not labels:
+        return ('<h3>Allocation sizes</h3><p class="note">'
+                "size histogram present but not understood.</p>")
+    base_d, cont_d = dict(base), dict(cont)
+    rows = []
+    for label in labels:
+        old, new = base_d.get(label), cont_d.get(label)
+        up = old is not None and new is not None and new > old
+        rows.append((f"{label} old", old, fmt(old), "base"))
+        rows.append((f"{label} new", new, fmt(new),
+                     "cont" + (" more" if up else "")))
+    return ('<h3>Allocation sizes (allocations per iteration, by requested '
+            f'size)</h3><div class="hist">{_bars(rows)}</div>')
+
+
+def _context_html(run):
+    ctx = run["context"] if isinstance(run["context"], dict) else {}
+    parts = [f"{k}: {ctx[k]}" for k in ("date", "host_name", "executable",
+                                        "library_build_type") if k in ctx]
+    return _e(", ".join(parts))
+
+
+def render_html(comparisons, baseline, contender, max_increase):
+    regressions = [c for c in comparisons if c.status == Status.REGRESSION]
+    limit = fmt_limit(max_increase)
+    if regressions:
+        verdict = (f'<div class="verdict bad">{len(regressions)} allocation '
+                   f"regression{'s' if len(regressions) != 1 else ''}: "
+                   f"allocs/iter or bytes/iter grew by more than {_e(limit)} "
+                   "in " + ", ".join(_e(c.name) for c in regressions) +
+                   "</div>")
+    else:
+        verdict = ('<div class="verdict good">No allocation regression: no '
+                   f"allocs/iter or bytes/iter grew by more than {_e(limit)}"
+                   "</div>")
+    summary_rows = []
+    for c in comparisons:
+        # "regression" or "other": the class that highlights a row or card,
+        # and what the "show regressions only" box filters on.
+        css = "regression" if c.status == Status.REGRESSION else "other"
+        cells = "".join(f"<td>{_e(md_cell(c, key).replace('**', ''))}</td>"
+                        for key, _, _ in METRICS)
+        summary_rows.append(
+            f'<tr class="{css}" data-status="{css}"><td class="name">'
+            f'<a href="#{_anchor(c.name)}">{_e(c.name)}</a></td>{cells}'
+            f"<td>{_e(fmt_percent(c.time_change()))}</td>"
+            f'<td class="status">{_e(c.status.value)}</td></tr>')
+    cards = []
+    for c in comparisons:
+        css = "regression" if c.status == Status.REGRESSION else "other"
+        badge_css = {Status.REGRESSION: "regression", Status.IMPROVED: "improved"}.get(
+            c.status, "")
+        badge = (f'<span class="badge {badge_css}">{_e(c.status.value)}</span>'
+                 if c.status.value else "")
+        errors = "".join(
+            f'<p class="note">{side}: {_e(fig.error)}</p>'
+            for side, fig in (("baseline", c.base), ("contender", c.cont))
+            if fig is not None and fig.error)
+        metrics = "".join(_metric_html(c, key, label, gated)
+                          for key, label, gated in METRICS)
+        time_note = ""
+        if c.time_change() is not None:
+            time_note = ('<p class="note">time: '
+                         f"{_e(fmt_percent(c.time_change()))} "
+                         "(for context, not gated)</p>")
+        cards.append(
+            f'<section class="card {css}" id="{_anchor(c.name)}" '
+            f'data-status="{css}"><h2>{_e(c.name)}{badge}</h2>{errors}'
+            f'<div class="metrics">{metrics}</div>{time_note}'
+            f"{_histogram_html(c)}{_sites_html(c)}</section>")
+    return _fill(_asset("report.html"), {
+        "css": _asset("report.css"),
+        "head_script": _asset("report_head.js"),
+        "body_script": _asset("report_body.js"),
+        "baseline_path": _e(baseline["path"]),
+        "baseline_context": _context_html(baseline),
+        "contender_path": _e(contender["path"]),
+        "contender_context": _context_html(contender),
+        "verdict": verdict,
+        "summary_rows": "".join(summary_rows),
+        "cards": "".join(cards),
+        "limit": _e(limit),
+    })
+
+
