@@ -147,9 +147,18 @@ fi
 cmake --build "$tmp/consumer-installed" -j "$jobs"
 check_consumer "$tmp/consumer-installed"
 passed=$((passed + 1))
-# The installed program, run as a user runs it.
-usage=$("$tmp/prefix/bin/alloc_counter_compare" --help)
-echo "${usage%%$'\n'*}"
+# The installed program, run as a user runs it: two runs of the consumer's
+# benchmark compared, with the HTML report, whose template, style and scripts
+# come from the installed package.
+for run in baseline contender; do
+  "$tmp/consumer-installed/consumer_benchmark" --benchmark_min_time=0.01 \
+    --benchmark_out="$tmp/$run.json" --benchmark_out_format=json >/dev/null
+done
+"$tmp/prefix/bin/alloc_counter_compare" "$tmp/baseline.json" \
+  "$tmp/contender.json" --html="$tmp/report.html"
+grep -q 'render-check: scripts did not run' "$tmp/report.html"
+grep -q 'window.renderErrors' "$tmp/report.html"
+echo "installed alloc_counter_compare: $(wc -c <"$tmp/report.html") bytes of HTML report"
 
 say "5/5 consumer project with add_subdirectory() of this source tree"
 configure tests/cmake_consumer "$tmp/consumer-subdirectory" \
