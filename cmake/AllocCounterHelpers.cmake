@@ -164,6 +164,38 @@ function(alloc_counter_sh_test)
   _alloc_counter_test_properties(${ARG_NAME} "${ARG_SIZE}" "${ARG_TAGS}")
 endfunction()
 
+# alloc_counter_benchmark(), alloc_counter_gtest(): the twins of the macros
+# of tests/build_defs.bzl, with the same defaults: ALLOC_COUNTER_COPTS before
+# COPTS; a benchmark links MAIN (alloc_counter::main unless given) and
+# benchmark::benchmark, a test GTest::gmock_main (gtest_main's twin) and is
+# small unless SIZE says otherwise.
+#
+#   alloc_counter_benchmark(NAME <name> SRCS <file>... [COPTS <option>...]
+#                           [DEPS <target>...] [MAIN <target>])
+#   alloc_counter_gtest(NAME <name> SRCS <file>... [SIZE <size>]
+#                       [COPTS <option>...] [DEPS <target>...]
+#                       [TAGS <tag>...])
+
+function(alloc_counter_benchmark)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;MAIN" "SRCS;COPTS;DEPS")
+  if(NOT ARG_MAIN)
+    set(ARG_MAIN alloc_counter::main)
+  endif()
+  alloc_counter_cc_binary(NAME ${ARG_NAME} SRCS ${ARG_SRCS}
+    COPTS ${ALLOC_COUNTER_COPTS} ${ARG_COPTS}
+    DEPS ${ARG_DEPS} ${ARG_MAIN} benchmark::benchmark)
+endfunction()
+
+function(alloc_counter_gtest)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;SIZE" "SRCS;COPTS;DEPS;TAGS")
+  if(NOT ARG_SIZE)
+    set(ARG_SIZE small)
+  endif()
+  alloc_counter_cc_test(NAME ${ARG_NAME} SIZE ${ARG_SIZE} SRCS ${ARG_SRCS}
+    COPTS ${ALLOC_COUNTER_COPTS} ${ARG_COPTS}
+    DEPS ${ARG_DEPS} GTest::gmock_main TAGS ${ARG_TAGS})
+endfunction()
+
 # Bazel's default timeout for the test's size, in seconds, and its tags. A
 # test whose output says it skipped any case (unittest's "OK (skipped=N)",
 # GoogleTest's "[  SKIPPED ] N tests", a plain program's "skipped: ...") is

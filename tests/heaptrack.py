@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 
 # No step may hang a test: heaptrack waits for its data pipe.
@@ -76,6 +77,70 @@ def require(test):
     if os.environ.get(SKIP_MISSING) == "1":
         test.skipTest(f"{message} ({SKIP_MISSING}=1)")
     test.fail(f"{message}; or set {SKIP_MISSING}=1 to skip this check")
+
+
+def prepare(test, binary):
+    """The set-up of a test that runs `binary` under heaptrack: fails where
+    heaptrack is missing (see require()), skips a sanitizer build (see
+    sanitizer_runtime()); returns a scratch directory for its recordings."""
+    require(test)
+    runtime = sanitizer_runtime(binary)
+    if runtime is not None:
+        test.skipTest(
+            f"a sanitizer build ({runtime}) cannot run under heaptrack; "
+            "the plain build runs this check")
+    return tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+
+
+def with_iterations(iterations):
+    """The environment that fixes every benchmark of the test binaries at
+    `iterations` iterations (ALLOC_COUNTER_ITERATIONS,
+    tests/util/fixed_iterations.h)."""
+    return dict(os.environ, ALLOC_COUNTER_ITERATIONS=str(iterations))
+
+
+def per_iteration(test, first, second, iterations):
+    """What one iteration adds, from two Recordings of the same benchmark
+    run `iterations` = (N1, N2) times: a Recording of the calls and bytes
+    per iteration. Fails `test` where the difference is not a whole multiple
+    of N2 - N1, which means something else changed between the runs."""
+    n = iterations[1] - iterations[0]
+    calls, calls_left = divmod(second.calls - first.calls, n)
+    size, size_left = divmod(second.bytes - first.bytes, n)
+    test.assertEqual((calls_left, size_left), (0, 0), (first, second))
+    return Recording(calls, size)
+
+
+def benchmark_per_iteration(test, binary, benchmark, directory, iterations):
+    """Runs the one benchmark `benchmark` of `binary` under heaptrack twice,
+    with fixed iterations N1 and then N2 (`iterations`), recording into
+    `directory`. Returns (what one iteration adds by heaptrack's count, a
+    Recording; heaptrack's two Recordings; alloc_counter's two JSON rows).
+    Fails `test` where a run did not make its N iterations."""
+    recordings, rows = [], []
+    for n in iterations:
+        recording, row = benchmark_recording(
+            binary, benchmark, os.path.join(directory, f"{benchmark}.{n}"),
+            with_iterations(n))
+        test.assertEqual(row["iterations"], n)
+        recordings.append(recording)
+        rows.append(row)
+    return per_iteration(test, *recordings, iterations), recordings, rows
+
+
+def print_figures(header, figures):
+    """Prints `figures` (tuples) as a table under `header`, a tuple of
+    column names, the first column left-aligned: a test's evidence in its
+    log, as docs/reliability.md quotes it."""
+    table = [tuple(header)] + [tuple(f"{x:g}" if isinstance(x, float)
+                                     else str(x) for x in row)
+                               for row in figures]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    print()
+    for row in table:
+        print(" ".join([row[0].ljust(widths[0])] +
+                       [cell.rjust(w) for cell, w in zip(row[1:], widths[1:],
+                                                         strict=True)]))
 
 
 def sanitizer_runtime(binary):

@@ -28,14 +28,11 @@
 #include "gtest/gtest.h"
 #include "tests/util/forms.h"
 #include "tests/util/measure.h"
+#include "tests/util/sanitizer.h"
 
-#ifdef __SANITIZE_THREAD__
-// The failure tests ask for impossible sizes, which ThreadSanitizer's
-// allocator treats as fatal unless told to return null like glibc does.
-extern "C" const char* __tsan_default_options() {
-  return "allocator_may_return_null=1";
-}
-#endif
+// The failure tests ask for impossible sizes, which a sanitizer's allocator
+// treats as fatal unless told to return null like glibc does.
+TEST_UTIL_ALLOCATOR_MAY_RETURN_NULL();
 
 namespace {
 
@@ -321,12 +318,6 @@ TEST(AllocationFailure, ThrowingFormPropagatesTheNewHandlersBadAlloc) {
   EXPECT_EQ(t.allocs, 0);
 }
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
 rlimit g_saved_address_space;
 
 // A new_handler that makes memory available, as one that frees a reserve
@@ -346,7 +337,7 @@ std::size_t AddressSpaceBytes() {
 }
 
 TEST(AllocationFailure, RetryAfterTheNewHandlerReleasesMemoryIsCountedOnce) {
-  if (kSanitized) {
+  if (test_util::kSanitized) {
     GTEST_SKIP() << "sanitizer allocators reserve their memory up front";
   }
   // Forces the first attempt to fail: an address-space limit 16 MiB above

@@ -17,18 +17,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/util/allocate.h"
 
 namespace alloc_counter {
 namespace {
 
-// Makes `p` escape, so the compiler cannot elide the allocation behind it.
-void Escape(void* p) { asm volatile("" : : "g"(p) : "memory"); }
-
-void* Allocate(std::size_t size) {
-  void* p = ::operator new(size);
-  Escape(p);
-  return p;
-}
+using test_util::Allocate;
+using test_util::Escape;
 
 TEST(Scope, CountsAllocationsFreesAndBytesOfTheCallingThread) {
   Scope scope;

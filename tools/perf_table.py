@@ -16,7 +16,7 @@ Builds //benchmarks/overhead and //benchmarks, then, on this machine:
      table shows medians of CPU time per iteration;
   2. counts instructions (valgrind --tool=callgrind) per iteration of each
      single-threaded workload in the four configurations: two runs with
-     fixed iteration counts (ALLOC_COUNTER_OVERHEAD_ITERATIONS) whose
+     fixed iteration counts (ALLOC_COUNTER_ITERATIONS) whose
      difference is exact;
   3. runs the plain build under heaptrack and valgrind --tool=dhat;
   4. times whole runs of the four demo benchmark binaries (the flags of
@@ -229,7 +229,7 @@ def callgrind_phase(binaries, args, work):
             totals = []
             for n in (n1, n2):
                 env = dict(os.environ,
-                           ALLOC_COUNTER_OVERHEAD_ITERATIONS=str(n))
+                           ALLOC_COUNTER_ITERATIONS=str(n))
                 out = os.path.join(work, "callgrind_%s_%s_%d.out" %
                                    (config, w.replace("/", "_"), n))
                 flags = ["--benchmark_filter=^%s/iterations:%d$" %

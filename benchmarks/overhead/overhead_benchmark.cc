@@ -24,10 +24,10 @@
 // is the cost of one allocation + free pair. tools/perf_table.py runs the
 // builds side by side and writes docs/performance.md.
 //
-// ALLOC_COUNTER_OVERHEAD_ITERATIONS=N in the environment gives every benchmark
-// a fixed N iterations (one timed run, no iteration estimate), so that two
-// runs under `valgrind --tool=callgrind` with different N differ by exactly
-// the instructions of the extra iterations.
+// ALLOC_COUNTER_ITERATIONS=N in the environment (tests/util/fixed_iterations.h)
+// gives every benchmark a fixed N iterations (one timed run, no iteration
+// estimate), so that two runs under `valgrind --tool=callgrind` with
+// different N differ by exactly the instructions of the extra iterations.
 
 #include <cstddef>
 #include <cstdlib>
@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "tests/util/fixed_iterations.h"
 
 namespace {
 
@@ -95,22 +96,12 @@ void BM_StringAppend(benchmark::State& state) {
   }
 }
 
-// The iterations ALLOC_COUNTER_OVERHEAD_ITERATIONS asks for, or 0.
-benchmark::IterationCount FixedIterations() {
-  const char* value = std::getenv("ALLOC_COUNTER_OVERHEAD_ITERATIONS");
-  if (value == nullptr || *value == '\0') return 0;
-  char* end = nullptr;
-  const long long n = std::strtoll(value, &end, 10);
-  return *end == '\0' && n > 0 ? static_cast<benchmark::IterationCount>(n) : 0;
-}
-
 // The registered benchmark: a benchmark::internal::Benchmark in Google
 // Benchmark 1.7 and 1.8, a benchmark::Benchmark (the old name deprecated) in
 // 1.9.5.
 auto* Register(const char* name, void (*fn)(benchmark::State&)) {
   auto* b = benchmark::RegisterBenchmark(name, fn);
-  static const benchmark::IterationCount fixed = FixedIterations();
-  if (fixed > 0) b->Iterations(fixed);
+  test_util::FixedIterations(b);
   return b;
 }
 

@@ -16,17 +16,12 @@
 #include <new>
 
 #include "benchmark/benchmark.h"
+#include "tests/util/allocate.h"
 
 namespace {
 
-// One counted allocation of `size` bytes that the compiler cannot elide.
-void* Allocate(std::size_t size) {
-  void* p = ::operator new(size);
-  benchmark::DoNotOptimize(p);
-  return p;
-}
-
-void Free(void* p, std::size_t size) { ::operator delete(p, size); }
+using test_util::Allocate;
+using test_util::Free;
 
 // Baseline: one allocation of 100 bytes per iteration. Contender: one more,
 // of 28 bytes, alive at the same time (allocs/iter 1 -> 2, bytes/iter and

@@ -13,9 +13,10 @@ main: BENCHMARK_MAIN(), benchmark_main, hand-written mains,
 
 import os
 import re
-import subprocess
 import sys
 import unittest
+
+from tests.run import run as run_binary
 
 # name -> path of a benchmark binary linked with alloc_counter.
 BINARIES = {}
@@ -32,8 +33,7 @@ FLAGS = [
 
 
 def run(binary, *args):
-    return subprocess.run([binary, *args], capture_output=True, text=True,
-                          check=False, timeout=60)
+    return run_binary(binary, *args, check=False)
 
 
 class CommandLineTest(unittest.TestCase):

@@ -13,41 +13,25 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "tests/util/allocate.h"
+#include "tests/util/fixed_iterations.h"
 
 namespace {
 
 using benchmark::State;
 
-void* Allocate(std::size_t size) {
-  void* p = ::operator new(size);
-  benchmark::DoNotOptimize(p);
-  return p;
-}
+using test_util::Allocate;
+using test_util::FixedIterations;
+using test_util::Free;
+using test_util::OneBlock;
 
-void Free(void* p, std::size_t size) { ::operator delete(p, size); }
-
-// One block of `size` bytes, allocated and freed.
-void OneBlock(std::size_t size) { Free(Allocate(size), size); }
-
-// With LOOP_SHAPES_ITERATIONS=N in the environment, every benchmark applying
-// this runs exactly N iterations (heaptrack_test.py compares two values of
-// N). N must be a multiple of every batch size below (800 is).
-// The class RegisterBenchmark() returns: benchmark::internal::Benchmark up to
-// 1.9.4, benchmark::Benchmark (with the old name deprecated) from 1.9.5.
-using Benchmark = std::remove_pointer_t<decltype(benchmark::RegisterBenchmark(
-    std::declval<const char*>(), std::declval<void (*)(State&)>()))>;
-
-void FixedIterations(Benchmark* b) {
-  if (const char* n = std::getenv("LOOP_SHAPES_ITERATIONS")) {
-    b->Iterations(std::atoll(n));
-  }
-}
+// With ALLOC_COUNTER_ITERATIONS=N (tests/util/fixed_iterations.h), every
+// benchmark that applies FixedIterations runs exactly N iterations
+// (heaptrack_test.py compares two values of N). N must be a multiple of
+// every batch size below (800 is).
 
 // (1, 64, 64)
 void BM_RangeFor(State& state) {

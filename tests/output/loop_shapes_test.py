@@ -14,13 +14,12 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import unittest
 
-from tests import benchmark_version
 from tests import console
+from tests.run import run as run_binary
 
 BINARY = None  # Set from the command line in __main__.
 MODES = ("memory_run", "timed")
@@ -76,15 +75,7 @@ AGGREGATES = {
 
 
 def run(*args):
-    fast = [benchmark_version.min_time_flag(BINARY, 0.01),
-            "--benchmark_color=false"]
-    proc = subprocess.run([BINARY, *fast, *args], capture_output=True,
-                          text=True, check=False)
-    if proc.returncode != 0:
-        raise AssertionError(
-            f"{BINARY} {' '.join(args)} exited {proc.returncode}:\n"
-            f"{proc.stderr}")
-    return proc.stdout
+    return run_binary(BINARY, *args, fast=True).stdout
 
 
 def run_with_file(mode, name, flags):

@@ -24,13 +24,13 @@ Every program is checked in the console, CSV and JSON output and in
 """
 
 import os
-import subprocess
 import sys
 import tempfile
 import unittest
 
 from tests import benchmark_version
 from tests import columns
+from tests.run import run as run_binary
 
 # Program file names (the same under Bazel and CMake) -> paths, from the
 # command line.
@@ -87,14 +87,8 @@ class Main:
             env["MAIN_SPEC"] = pattern
         else:
             select = [f"--benchmark_filter={pattern}"]
-        proc = subprocess.run(
-            [binary, benchmark_version.min_time_flag(binary, 0.01),
-             "--benchmark_color=false", *select, *args],
-            capture_output=True, text=True, env=env, check=False, timeout=120)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"{self} {' '.join(args)} exited "
-                                 f"{proc.returncode}:\n{proc.stderr}")
-        return proc
+        return run_binary(binary, *select, *args, fast=True, check=check,
+                          env=env)
 
     def stdout_rows(self, stdout, output_format="console"):
         """The rows the program's display reporter printed."""

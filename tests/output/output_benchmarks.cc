@@ -13,17 +13,12 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "tests/util/allocate.h"
 
 namespace {
 
-// One counted allocation of `size` bytes that the compiler cannot elide.
-void* Allocate(std::size_t size) {
-  void* p = ::operator new(size);
-  benchmark::DoNotOptimize(p);
-  return p;
-}
-
-void Free(void* p, std::size_t size) { ::operator delete(p, size); }
+using test_util::Allocate;
+using test_util::Free;
 
 // k allocations of 100 bytes per iteration, each freed before the next.
 void BM_AllocsPerIteration(benchmark::State& state) {

@@ -12,13 +12,13 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import unittest
 
 from tests import benchmark_version
 from tests import console
+from tests.run import run as run_binary
 
 BINARY = None  # Set from the command line in __main__.
 
@@ -62,16 +62,7 @@ COLUMNS = ("allocs/iter", "bytes/iter", "peak_bytes")
 
 
 def run(*args, check=True):
-    # Fast runs: the columns do not depend on the run time.
-    fast = [benchmark_version.min_time_flag(BINARY, 0.01),
-            "--benchmark_color=false"]
-    proc = subprocess.run([BINARY, *fast, *args], capture_output=True,
-                          text=True, check=False)
-    if check and proc.returncode != 0:
-        raise AssertionError(
-            f"{BINARY} {' '.join(args)} exited {proc.returncode}:\n"
-            f"{proc.stderr}")
-    return proc
+    return run_binary(BINARY, *args, fast=True, check=check)
 
 
 def console_rows(stdout):

@@ -12,8 +12,9 @@
 // allocator_{glibc,jemalloc,tcmalloc,mimalloc}.cc providing the calls below.
 //
 // Under ASan or TSan the sanitizer's own allocator replaces `malloc` whatever
-// is linked; `SanitizerAllocatorUnderneath()` says so, and the checks of the
-// allocator's identity are then skipped (the counts are still checked).
+// is linked; `test_util::kSanitized` (tests/util/sanitizer.h) says so, and
+// the checks of the allocator's identity are then skipped (the counts are still
+// checked).
 //
 // Thread-compatible: call from one thread at a time. Nothing here allocates
 // through `operator new`.
@@ -23,6 +24,8 @@
 
 #include <cstdint>
 #include <optional>
+
+#include "tests/util/sanitizer.h"
 
 namespace reliability {
 
@@ -62,17 +65,6 @@ std::optional<int64_t> AllocatorBytesInUse();
 // allocator's own call (`sallocx`, `GetAllocatedSize`, `mi_usable_size`,
 // `malloc_usable_size`).
 int64_t AllocatorBlockBytes(const void* p);
-
-// SanitizerAllocatorUnderneath()
-//
-// True in ASan and TSan builds, whose runtime replaces `malloc`.
-constexpr bool SanitizerAllocatorUnderneath() {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return true;
-#else
-  return false;
-#endif
-}
 
 }  // namespace reliability
 

@@ -12,7 +12,7 @@
 
 #include "tests/reliability/allocator.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(TEST_UTIL_ADDRESS_SANITIZER)
 // LeakSanitizer: tcmalloc's own static initialiser registers its
 // MallocExtension in a block it keeps for the life of the process, allocated
 // with operator new (alloc_counter's, then ASan's malloc). An intentional

@@ -81,7 +81,7 @@ std::string DefiningLibrary(const char* symbol) {
 }
 
 #define SKIP_UNDER_SANITIZER()                                           \
-  if (SanitizerAllocatorUnderneath()) {                                  \
+  if (test_util::kSanitized) {                                           \
     GTEST_SKIP() << "the sanitizer's allocator replaces malloc in this " \
                     "build; the plain build checks "                     \
                  << AllocatorName();                                     \

@@ -18,11 +18,11 @@ import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import unittest
 
 from tests import benchmark_version
+from tests.run import run as run_binary
 
 BINARIES = {}  # allocator -> path, from the command line.
 
@@ -74,8 +74,7 @@ MEMORY_FIELDS = ("allocs/iter", "bytes/iter", "peak_bytes", "allocs_per_iter",
 
 
 def run(binary, *args, env=None):
-    return subprocess.run([binary, *args], capture_output=True, text=True,
-                          check=False, env=env)
+    return run_binary(binary, *args, check=False, env=env)
 
 
 def unexpected_stderr(stderr):

@@ -28,17 +28,9 @@
 #include "gtest/gtest.h"
 #include "tests/reliability/allocator.h"
 #include "tests/util/measure.h"
+#include "tests/util/sanitizer.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-extern "C" const char* __asan_default_options() {
-  return "allocator_may_return_null=1";
-}
-#endif
-#if defined(__SANITIZE_THREAD__)
-extern "C" const char* __tsan_default_options() {
-  return "allocator_may_return_null=1";
-}
-#endif
+TEST_UTIL_ALLOCATOR_MAY_RETURN_NULL();
 
 namespace reliability {
 namespace {
@@ -58,7 +50,7 @@ void* (*volatile g_realloc)(void*, size_t) = &realloc;
 void (*volatile g_free)(void*) = &free;
 
 #define SKIP_UNDER_SANITIZER()                                       \
-  if (SanitizerAllocatorUnderneath()) {                              \
+  if (test_util::kSanitized) {                                       \
     GTEST_SKIP() << "//alloc_counter:malloc counts nothing under a " \
                     "sanitizer (README); the plain build checks "    \
                  << AllocatorName();                                 \

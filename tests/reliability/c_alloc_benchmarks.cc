@@ -8,8 +8,8 @@
 // //alloc_counter:malloc over each allocator, and linked without
 // :malloc (where only operator new counts).
 //
-// Every benchmark runs a fixed number of iterations, C_ALLOC_ITERATIONS from
-// the environment (default 100), so that two runs under heaptrack differ
+// Every benchmark runs a fixed number of iterations, ALLOC_COUNTER_ITERATIONS
+// from the environment (default 100), so that two runs under heaptrack differ
 // only in how often the loop body ran.
 
 #include <malloc.h>
@@ -25,18 +25,12 @@
 
 #include "absl/base/attributes.h"
 #include "benchmark/benchmark.h"
+#include "tests/util/allocate.h"
+#include "tests/util/fixed_iterations.h"
 
 namespace {
 
-int64_t Iterations() {
-  const char* text = std::getenv("C_ALLOC_ITERATIONS");
-  return text != nullptr ? std::atoll(text) : 100;
-}
-
-// Escapes a pointer without DoNotOptimize's asm (see .bazelrc, config asan),
-// so that no allocation is elided.
-void* volatile g_escape;
-void Escape(void* p) { g_escape = p; }
+using test_util::Escape;
 
 // Calls through volatile pointers: the compiler may not pair, elide or
 // change what the loop body allocates.
@@ -51,7 +45,8 @@ void* (*volatile g_memalign)(size_t, size_t) = &memalign;
 void* (*volatile g_valloc)(size_t) = &valloc;
 void* (*volatile g_pvalloc)(size_t) = &pvalloc;
 
-#define C_ALLOC_BENCHMARK(name) BENCHMARK(name)->Iterations(Iterations())
+#define C_ALLOC_BENCHMARK(name) \
+  BENCHMARK(name)->Iterations(test_util::IterationsOr(100))
 
 void BM_Malloc(benchmark::State& state) {
   for (auto _ : state) {

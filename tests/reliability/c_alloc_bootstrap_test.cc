@@ -23,6 +23,8 @@
 #include <cstring>
 #include <string>
 
+#include "tests/util/sanitizer.h"
+
 namespace {
 
 int failures = 0;
@@ -50,14 +52,8 @@ std::string BesideThisExecutable(const char* file) {
 
 }  // namespace
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kUnderSanitizer = true;
-#else
-constexpr bool kUnderSanitizer = false;
-#endif
-
 int main(int argc, char** argv) {
-  if (kUnderSanitizer) {
+  if (test_util::kSanitized) {
     // //alloc_counter:malloc is a no-op under a sanitizer, and ASan refuses
     // a preloaded library before its runtime.
     std::printf(

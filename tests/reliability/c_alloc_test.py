@@ -186,28 +186,16 @@ class ColumnsTest(unittest.TestCase):
 class HeaptrackTest(unittest.TestCase):
 
     def setUp(self):
-        heaptrack.require(self)
-        if heaptrack.sanitizer_runtime(BINARIES["glibc"]):
-            self.skipTest("a sanitizer build cannot run under heaptrack")
-        self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
-
-    def heaptrack_recording(self, benchmark, iterations):
-        """(heaptrack's Recording, alloc_counter's row) of one run."""
-        env = dict(os.environ, C_ALLOC_ITERATIONS=str(iterations))
-        return heaptrack.benchmark_recording(
-            BINARIES["glibc"], benchmark,
-            os.path.join(self.dir, f"{benchmark}.{iterations}"), env)
+        self.dir = heaptrack.prepare(self, BINARIES["glibc"])
 
     def test_allocs_and_bytes_per_iter_equal_heaptracks(self):
         figures = []
         for benchmark in EXPECTED:
             with self.subTest(benchmark=benchmark):
-                seen1, row1 = self.heaptrack_recording(benchmark, N1)
-                seen2, row2 = self.heaptrack_recording(benchmark, N2)
-                calls, remainder = divmod(seen2.calls - seen1.calls, N2 - N1)
-                self.assertEqual(remainder, 0, (seen1, seen2))
-                size, remainder = divmod(seen2.bytes - seen1.bytes, N2 - N1)
-                self.assertEqual(remainder, 0, (seen1, seen2))
+                (calls, size), (seen1, seen2), (row1, row2) = (
+                    heaptrack.benchmark_per_iteration(
+                        self, BINARIES["glibc"], benchmark, self.dir,
+                        (N1, N2)))
                 self.assertEqual(calls, row1["allocs/iter"])
                 self.assertEqual(size, HEAPTRACK_BYTES.get(
                     benchmark, row1["bytes/iter"]))
@@ -218,13 +206,9 @@ class HeaptrackTest(unittest.TestCase):
                 figures.append((benchmark, seen1.calls, seen2.calls, calls,
                                 row1["allocs/iter"], size,
                                 row1["bytes/iter"]))
-        print(f"\n{'benchmark':24} {'calls N=' + str(N1):>13} "
-              f"{'calls N=' + str(N2):>13} {'heaptrack/iter':>15} "
-              f"{'allocs/iter':>12} {'heaptrack bytes/iter':>21} "
-              f"{'bytes/iter':>11}")
-        for row in figures:
-            print("{:24} {:>13} {:>13} {:>15} {:>12g} {:>21} {:>11g}".format(
-                *row))
+        heaptrack.print_figures(
+            ("benchmark", f"calls N={N1}", f"calls N={N2}", "heaptrack/iter",
+             "allocs/iter", "heaptrack bytes/iter", "bytes/iter"), figures)
 
 
 if __name__ == "__main__":

@@ -33,22 +33,13 @@
 #include "tests/reliability/allocator.h"
 #include "tests/util/forms.h"
 #include "tests/util/measure.h"
+#include "tests/util/sanitizer.h"
 
 // -----------------------------------------------------------------------------
 // The fault injector.
 
-#if defined(__SANITIZE_ADDRESS__)
-// Impossible sizes return null, as malloc must, instead of aborting
-// (.bazelrc sets the same for `bazel test`; this covers direct runs).
-extern "C" const char* __asan_default_options() {
-  return "allocator_may_return_null=1";
-}
-#endif
-#if defined(__SANITIZE_THREAD__)
-extern "C" const char* __tsan_default_options() {
-  return "allocator_may_return_null=1";
-}
-#endif
+// Impossible sizes return null, as malloc must, instead of aborting.
+TEST_UTIL_ALLOCATOR_MAY_RETURN_NULL();
 
 namespace reliability {
 namespace {
@@ -65,9 +56,8 @@ using test_util::NewForms;
 // sizeof(T) plus libstdc++'s 128-byte exception header on x86-64
 // (__cxa_allocate_exception calls malloc), freed when its handler ends.
 // (Under a sanitizer, //alloc_counter:malloc counts nothing.)
-#if defined(RELIABILITY_COUNTS_MALLOC) && !defined(__SANITIZE_ADDRESS__) && \
-    !defined(__SANITIZE_THREAD__)
-constexpr bool kCountsMalloc = true;
+#if defined(RELIABILITY_COUNTS_MALLOC)
+constexpr bool kCountsMalloc = !test_util::kSanitized;
 #else
 constexpr bool kCountsMalloc = false;
 #endif

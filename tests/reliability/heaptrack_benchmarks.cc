@@ -3,7 +3,7 @@
 //
 // Benchmarks whose allocs/iter heaptrack_test.py checks against an
 // independent count: heaptrack's number of calls to allocation functions.
-// Every benchmark runs a fixed number of iterations, HEAPTRACK_ITERATIONS
+// Every benchmark runs a fixed number of iterations, ALLOC_COUNTER_ITERATIONS
 // from the environment (default 100), so that two runs that differ only in
 // it differ only in how often the loop body ran. Linked with
 // //alloc_counter:main: the same process prints alloc_counter's columns.
@@ -25,22 +25,20 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "tests/util/allocate.h"
+#include "tests/util/fixed_iterations.h"
 
 namespace {
 
-int64_t Iterations() {
-  const char* text = std::getenv("HEAPTRACK_ITERATIONS");
-  return text != nullptr ? std::atoll(text) : 100;
-}
+using test_util::g_escape;
 
-// Escapes a pointer without DoNotOptimize's asm (see .bazelrc, config asan).
-const void* volatile g_escape;
+const benchmark::IterationCount kIterations = test_util::IterationsOr(100);
 
 void BM_NoAllocation(benchmark::State& state) {
   int x = 0;
   for (auto _ : state) g_escape = &++x;
 }
-BENCHMARK(BM_NoAllocation)->Iterations(Iterations());
+BENCHMARK(BM_NoAllocation)->Iterations(kIterations);
 
 void BM_VectorPushBack1000(benchmark::State& state) {
   for (auto _ : state) {
@@ -49,7 +47,7 @@ void BM_VectorPushBack1000(benchmark::State& state) {
     g_escape = v.data();
   }
 }
-BENCHMARK(BM_VectorPushBack1000)->Iterations(Iterations());
+BENCHMARK(BM_VectorPushBack1000)->Iterations(kIterations);
 
 void BM_VectorReserved1000(benchmark::State& state) {
   for (auto _ : state) {
@@ -59,7 +57,7 @@ void BM_VectorReserved1000(benchmark::State& state) {
     g_escape = v.data();
   }
 }
-BENCHMARK(BM_VectorReserved1000)->Iterations(Iterations());
+BENCHMARK(BM_VectorReserved1000)->Iterations(kIterations);
 
 void BM_MapInsert100(benchmark::State& state) {
   for (auto _ : state) {
@@ -68,7 +66,7 @@ void BM_MapInsert100(benchmark::State& state) {
     g_escape = &m;
   }
 }
-BENCHMARK(BM_MapInsert100)->Iterations(Iterations());
+BENCHMARK(BM_MapInsert100)->Iterations(kIterations);
 
 void BM_UnorderedMapInsert100(benchmark::State& state) {
   for (auto _ : state) {
@@ -77,7 +75,7 @@ void BM_UnorderedMapInsert100(benchmark::State& state) {
     g_escape = &m;
   }
 }
-BENCHMARK(BM_UnorderedMapInsert100)->Iterations(Iterations());
+BENCHMARK(BM_UnorderedMapInsert100)->Iterations(kIterations);
 
 void BM_StringLong(benchmark::State& state) {
   for (auto _ : state) {
@@ -85,7 +83,7 @@ void BM_StringLong(benchmark::State& state) {
     g_escape = s.data();
   }
 }
-BENCHMARK(BM_StringLong)->Iterations(Iterations());
+BENCHMARK(BM_StringLong)->Iterations(kIterations);
 
 void BM_SharedPtrNew(benchmark::State& state) {
   for (auto _ : state) {
@@ -93,7 +91,7 @@ void BM_SharedPtrNew(benchmark::State& state) {
     g_escape = p.get();
   }
 }
-BENCHMARK(BM_SharedPtrNew)->Iterations(Iterations());
+BENCHMARK(BM_SharedPtrNew)->Iterations(kIterations);
 
 void BM_FunctionLargeCapture(benchmark::State& state) {
   for (auto _ : state) {
@@ -104,7 +102,7 @@ void BM_FunctionLargeCapture(benchmark::State& state) {
     g_escape = &f;
   }
 }
-BENCHMARK(BM_FunctionLargeCapture)->Iterations(Iterations());
+BENCHMARK(BM_FunctionLargeCapture)->Iterations(kIterations);
 
 void BM_Ostringstream(benchmark::State& state) {
   for (auto _ : state) {
@@ -114,7 +112,7 @@ void BM_Ostringstream(benchmark::State& state) {
     g_escape = s.data();
   }
 }
-BENCHMARK(BM_Ostringstream)->Iterations(Iterations());
+BENCHMARK(BM_Ostringstream)->Iterations(kIterations);
 
 // The Abseil rows of the demo benchmarks (benchmarks/containers_benchmark.cc
 // and strings_benchmark.cc), with fixed iterations: a second opinion on them.
@@ -127,7 +125,7 @@ void BM_FlatHashMapInsert100(benchmark::State& state) {
     g_escape = &m;
   }
 }
-BENCHMARK(BM_FlatHashMapInsert100)->Iterations(Iterations());
+BENCHMARK(BM_FlatHashMapInsert100)->Iterations(kIterations);
 
 // (1, 64, 64): the 9th element moves all to the heap, capacity 16.
 void BM_InlinedVector9(benchmark::State& state) {
@@ -138,7 +136,7 @@ void BM_InlinedVector9(benchmark::State& state) {
     g_escape = v.data();
   }
 }
-BENCHMARK(BM_InlinedVector9)->Iterations(Iterations());
+BENCHMARK(BM_InlinedVector9)->Iterations(kIterations);
 
 // (1, 31, 31): "key=12345,value=67890", sized first, allocated once.
 void BM_StrCat(benchmark::State& state) {
@@ -149,6 +147,6 @@ void BM_StrCat(benchmark::State& state) {
     g_escape = s.data();
   }
 }
-BENCHMARK(BM_StrCat)->Iterations(Iterations());
+BENCHMARK(BM_StrCat)->Iterations(kIterations);
 
 }  // namespace

@@ -4,7 +4,7 @@
 allocation calls and of the bytes they requested.
 
 For each benchmark of heaptrack_benchmarks, runs the program twice under
-heaptrack, with N1 and then N2 fixed iterations (HEAPTRACK_ITERATIONS), and
+heaptrack, with N1 and then N2 fixed iterations (ALLOC_COUNTER_ITERATIONS), and
 reads heaptrack's "calls to allocation functions" and the bytes of its size
 histogram. Google Benchmark runs the loop N times in the timed run and
 min(16, N) = 16 times in the memory run, so everything else cancels in the
@@ -23,7 +23,7 @@ figures do not change under heaptrack, whose malloc calls operator new
 The third test does the same for every loop shape of
 tests/output/loop_shapes_benchmarks (KeepRunningBatch, fixtures, Setup and
 Teardown, manual time, arguments, templates, lambdas, threads, repetitions),
-with LOOP_SHAPES_ITERATIONS fixing the iterations: for each row, heaptrack's
+with ALLOC_COUNTER_ITERATIONS fixing the iterations: for each row, heaptrack's
 extra calls equal allocs/iter times the extra iterations. Paused allocations
 are counted there (--alloc_counter_paused=include), as heaptrack counts them.
 
@@ -40,7 +40,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import unittest
 
 from tests import heaptrack
@@ -85,22 +84,16 @@ TIMEOUT = heaptrack.TIMEOUT
 class HeaptrackTest(unittest.TestCase):
 
     def setUp(self):
-        heaptrack.require(self)
-        runtime = heaptrack.sanitizer_runtime(BINARY)
-        if runtime is not None:
-            self.skipTest(
-                f"a sanitizer build ({runtime}) cannot run under heaptrack; "
-                "the plain build runs this check")
-        self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.dir = heaptrack.prepare(self, BINARY)
 
     def run_plain(self, benchmark, iterations):
         """Returns alloc_counter's JSON row for `benchmark`, run alone."""
         out = os.path.join(self.dir, f"{benchmark}.{iterations}.plain.json")
-        env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
         subprocess.run(
             [BINARY, f"--benchmark_filter=^{benchmark}/",
              f"--benchmark_out={out}", "--benchmark_out_format=json"],
-            capture_output=True, text=True, env=env, check=True,
+            capture_output=True, text=True,
+            env=heaptrack.with_iterations(iterations), check=True,
             timeout=TIMEOUT)
         with open(out) as f:
             (row,) = json.load(f)["benchmarks"]
@@ -114,10 +107,10 @@ class HeaptrackTest(unittest.TestCase):
 
     def run_under_heaptrack(self, benchmark, iterations):
         """Returns (heaptrack's Recording, alloc_counter's row)."""
-        env = dict(os.environ, HEAPTRACK_ITERATIONS=str(iterations))
         recording, row = heaptrack.benchmark_recording(
             BINARY, benchmark,
-            os.path.join(self.dir, f"{benchmark}.{iterations}.heaptrack"), env)
+            os.path.join(self.dir, f"{benchmark}.{iterations}.heaptrack"),
+            heaptrack.with_iterations(iterations))
         self.assertEqual(row["iterations"], iterations)
         return recording, row
 
@@ -125,12 +118,9 @@ class HeaptrackTest(unittest.TestCase):
         figures = []
         for benchmark in BENCHMARKS:
             with self.subTest(benchmark=benchmark):
-                seen1, _ = self.run_under_heaptrack(benchmark, N1)
-                seen2, _ = self.run_under_heaptrack(benchmark, N2)
-                calls, remainder = divmod(seen2.calls - seen1.calls, N2 - N1)
-                self.assertEqual(remainder, 0, (seen1, seen2))
-                size, remainder = divmod(seen2.bytes - seen1.bytes, N2 - N1)
-                self.assertEqual(remainder, 0, (seen1, seen2))
+                (calls, size), (seen1, seen2), _ = (
+                    heaptrack.benchmark_per_iteration(
+                        self, BINARY, benchmark, self.dir, (N1, N2)))
                 plain1 = self.run_plain(benchmark, N1)
                 plain2 = self.run_plain(benchmark, N2)
                 for field in ("allocs/iter", "bytes/iter"):
@@ -143,14 +133,10 @@ class HeaptrackTest(unittest.TestCase):
                                 plain1["allocs/iter"], seen1.bytes,
                                 seen2.bytes, size, plain1["bytes/iter"]))
         # The figures of docs/reliability.md.
-        print(f"\n{'benchmark':26} {'calls N=' + str(N1):>13} "
-              f"{'calls N=' + str(N2):>13} {'heaptrack/iter':>15} "
-              f"{'allocs/iter':>12} {'bytes N=' + str(N1):>13} "
-              f"{'bytes N=' + str(N2):>13} {'heaptrack/iter':>15} "
-              f"{'bytes/iter':>11}")
-        for row in figures:
-            print("{:26} {:>13} {:>13} {:>15} {:>12g} {:>13} {:>13} {:>15} "
-                  "{:>11g}".format(*row))
+        heaptrack.print_figures(
+            ("benchmark", f"calls N={N1}", f"calls N={N2}", "heaptrack/iter",
+             "allocs/iter", f"bytes N={N1}", f"bytes N={N2}",
+             "heaptrack/iter", "bytes/iter"), figures)
 
     def test_alloc_counters_figures_are_the_same_under_heaptrack(self):
         # Regression test (docs/reliability.md, library bug 4): heaptrack's
@@ -168,12 +154,12 @@ class HeaptrackTest(unittest.TestCase):
         """Rows of every loop shape with fixed iterations, by name without
         the iterations (/iterations:N), each a list of repetition rows."""
         out = os.path.join(self.dir, f"shapes.{iterations}.json")
-        env = dict(os.environ, LOOP_SHAPES_ITERATIONS=str(iterations))
         subprocess.run(
             [LOOP_SHAPES, f"--benchmark_filter={SHAPE_EXCLUDED}",
              "--alloc_counter_paused=include",
              f"--benchmark_out={out}", "--benchmark_out_format=json"],
-            capture_output=True, text=True, env=env, check=True,
+            capture_output=True, text=True,
+            env=heaptrack.with_iterations(iterations), check=True,
             timeout=TIMEOUT)
         with open(out) as f:
             benchmarks = json.load(f)["benchmarks"]
@@ -199,12 +185,11 @@ class HeaptrackTest(unittest.TestCase):
                     re.escape(part) for part in ITERATIONS_IN_NAME.split(name))
                 calls = []
                 for iterations in (SHAPE_N1, SHAPE_N2):
-                    env = dict(os.environ,
-                               LOOP_SHAPES_ITERATIONS=str(iterations))
                     calls.append(self.heaptrack_calls(
                         f"shape.{len(figures)}.{iterations}",
                         [LOOP_SHAPES, f"--benchmark_filter=^{pattern}$",
-                         "--alloc_counter_paused=include"], env))
+                         "--alloc_counter_paused=include"],
+                        heaptrack.with_iterations(iterations)))
                 # Each repetition row: allocs/iter times its extra
                 # iterations (all threads').
                 extra_iterations = [

@@ -34,21 +34,13 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "tests/util/allocate.h"
 
 namespace {
 
-// One allocation of `size` bytes the compiler cannot elide. A volatile store
-// (not DoNotOptimize: see .bazelrc, config asan) keeps it; per thread, so
-// that the threads of the benchmarks below do not race on it.
-thread_local void* volatile g_escape;
-
-void* Allocate(std::size_t size) {
-  void* p = ::operator new(size);
-  g_escape = p;
-  return p;
-}
-
-void Free(void* p, std::size_t size) { ::operator delete(p, size); }
+using test_util::Allocate;
+using test_util::Free;
+using test_util::g_escape;
 
 // --- Before main and after it --------------------------------------------
 

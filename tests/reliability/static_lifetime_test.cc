@@ -50,7 +50,7 @@ void Check(bool ok, const char* what) {
 }
 
 void CheckOwned(const void* p, const char* what) {
-  if (SanitizerAllocatorUnderneath()) return;
+  if (test_util::kSanitized) return;
   if (const std::optional<bool> owns = AllocatorOwns(p)) Check(*owns, what);
 }
 

@@ -7,8 +7,7 @@
 // Test helpers that measure a loop body through alloc_counter's internal
 // window API, exactly as the state wrappers do in Google Benchmark's memory
 // run: on the calling thread (`MeasureLoop()`) or on several threads at once
-// (`MeasureOnThreads()`); and allocation helpers that never allocate
-// themselves or let the compiler elide what they allocate.
+// (`MeasureOnThreads()`). The allocation helpers are allocate.h's.
 //
 // The window calls are thread-compatible: one test thread drives them.
 // `SpinBarrier` is thread-safe. GoogleTest's assertions allocate: keep them
@@ -26,6 +25,7 @@
 
 #include "alloc_counter/thread_counters.h"
 #include "alloc_counter/window.h"
+#include "tests/util/allocate.h"
 
 namespace test_util {
 
@@ -129,21 +129,6 @@ class SpinBarrier {
 
 // Bytes(n): a size as the counters' signed type.
 inline int64_t Bytes(std::size_t n) { return static_cast<int64_t>(n); }
-
-// Allocate() stores every block here, a volatile store the compiler must
-// keep, so the allocation escapes and is never elided. Per thread: the
-// stress tests' threads do not race on it.
-inline thread_local void* volatile g_escape = nullptr;
-
-// One allocation of `size` bytes the compiler cannot elide, and its sized
-// free.
-inline void* Allocate(std::size_t size) {
-  void* p = ::operator new(size);
-  g_escape = p;
-  return p;
-}
-
-inline void Free(void* p, std::size_t size) { ::operator delete(p, size); }
 
 }  // namespace test_util
 
