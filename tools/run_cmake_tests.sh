@@ -4,7 +4,9 @@
 #   1. check that each BUILD.bazel and the CMakeLists.txt beside it name the
 #      same source files (the two builds list them side by side), but for
 #      tests/bazel_consumer, a Bazel workspace of its own;
-#   2. configure and build everything into build/cmake;
+#   2. configure build/cmake, check that every C++ target links the same
+#      targets as its Bazel twin (tools/check_twins.py, with Bazel's query
+#      of this workspace), and build everything;
 #   3. ctest: the same tests as `bazel test //...`;
 #   4. install into a temporary prefix, move the installed tree (the package
 #      must be relocatable), then build tests/cmake_consumer against it with
@@ -110,7 +112,7 @@ done < <(find alloc_counter benchmarks tests tools -path tests/bazel_consumer -p
   -o -name BUILD.bazel -print | sort)
 echo "${checked} BUILD.bazel files, each matched by its CMakeLists.txt"
 
-say "2/5 configure and build ${build}"
+say "2/5 configure ${build}, compare its links with Bazel's, build"
 configure . "$build" "$@"
 # Every twin is part of the build (add_subdirectory makes its build directory).
 while read -r bazel_file; do
@@ -120,6 +122,12 @@ while read -r bazel_file; do
   fi
 done < <(find alloc_counter benchmarks tests tools -path tests/bazel_consumer -prune \
   -o -name BUILD.bazel -print)
+# Every C++ target links what its Bazel twin links (tools/check_twins.py).
+mkdir "$tmp/graph"
+cmake --graphviz="$tmp/graph/targets.dot" "$build" >/dev/null
+bazel query --noshow_progress 'kind("cc_(library|binary|test) rule", //...)' \
+  --output=xml >"$tmp/bazel_rules.xml"
+python3 tools/check_twins.py "$tmp/bazel_rules.xml" "$tmp/graph/targets.dot"
 cmake --build "$build" -j "$jobs"
 
 say "3/5 ctest (the tests of bazel test //...)"
