@@ -31,51 +31,54 @@ bool AnySites(const std::vector<const SiteReport*>& row_sites) {
   return false;
 }
 
-// Each row, then its sites and sizes under it.
-class ConsoleRows : public RowOutput {
+// A format that shows sites: a batch without any goes to the wrapped
+// reporter whole, as it would without alloc_counter; otherwise one row at a
+// time, each with its sites (the console prints rows one by one, and JSON
+// writes each as an object of its own, so this is what they would print for
+// the whole batch).
+class RowsWithSites : public RowOutput {
  public:
   void Write(benchmark::BenchmarkReporter* inner, std::ostream& out,
              std::vector<Run> rows,
-             const std::vector<const SiteReport*>& row_sites) override {
+             const std::vector<const SiteReport*>& row_sites) final {
     if (!AnySites(row_sites)) {
       inner->ReportRuns(rows);
       return;
     }
-    // One row at a time: the console prints rows one by one, so this is
-    // what it would print for the whole batch.
     for (size_t i = 0; i < rows.size(); ++i) {
-      inner->ReportRuns({rows[i]});
-      if (row_sites[i] != nullptr) {
-        out << ConsoleSiteBlock(*row_sites[i]) << std::flush;
-      }
+      WriteRow(inner, out, rows[i], row_sites[i]);
     }
+  }
+
+ private:
+  // Writes `row` and `sites` (null where it has none).
+  virtual void WriteRow(benchmark::BenchmarkReporter* inner, std::ostream& out,
+                        const Run& row, const SiteReport* sites) = 0;
+};
+
+// Each row, then its sites and sizes under it.
+class ConsoleRows : public RowsWithSites {
+  void WriteRow(benchmark::BenchmarkReporter* inner, std::ostream& out,
+                const Run& row, const SiteReport* sites) override {
+    inner->ReportRuns({row});
+    if (sites != nullptr) out << ConsoleSiteBlock(*sites) << std::flush;
   }
 };
 
-// Each row, its sites and sizes as its object's last members.
-class JsonRows : public RowOutput {
- public:
-  void Write(benchmark::BenchmarkReporter* inner, std::ostream& out,
-             std::vector<Run> rows,
-             const std::vector<const SiteReport*>& row_sites) override {
-    if (!AnySites(row_sites)) {
-      inner->ReportRuns(rows);
-      return;
-    }
-    // Each row is written into a buffer, its members added, and the whole
-    // goes to the real stream.
-    for (size_t i = 0; i < rows.size(); ++i) {
-      std::ostringstream buffer;
-      buffer.copyfmt(out);
-      inner->SetOutputStream(&buffer);
-      inner->ReportRuns({rows[i]});
-      inner->SetOutputStream(&out);
-      std::string json = buffer.str();
-      if (row_sites[i] != nullptr) {
-        AddJsonSiteFields(*row_sites[i], std::string(6, ' '), &json);
-      }
-      out << json;
-    }
+// Each row, its sites and sizes as its object's last members: the row is
+// written into a buffer, its members added, and the whole goes to the real
+// stream.
+class JsonRows : public RowsWithSites {
+  void WriteRow(benchmark::BenchmarkReporter* inner, std::ostream& out,
+                const Run& row, const SiteReport* sites) override {
+    std::ostringstream buffer;
+    buffer.copyfmt(out);
+    inner->SetOutputStream(&buffer);
+    inner->ReportRuns({row});
+    inner->SetOutputStream(&out);
+    std::string json = buffer.str();
+    if (sites != nullptr) AddJsonSiteFields(*sites, std::string(6, ' '), &json);
+    out << json;
   }
 };
 
