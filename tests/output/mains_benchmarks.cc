@@ -5,28 +5,22 @@
 // benchmark program's main. Each comment gives the columns its code implies,
 // (allocs/iter, bytes/iter, peak_bytes).
 
-#include <cstddef>
-#include <new>
-
 #include "benchmark/benchmark.h"
+#include "tests/util/allocate.h"
 
 namespace {
 
-void Allocate(std::size_t size) {
-  void* p = ::operator new(size);
-  benchmark::DoNotOptimize(p);
-  ::operator delete(p, size);
-}
+using test_util::Allocate;
+using test_util::Free;
+using test_util::OneBlock;
 
 // Two allocations, of 40 and 60 bytes, both live at once: (2, 100, 100).
 void BM_TwoAllocations(benchmark::State& state) {
   for (auto _ : state) {
-    void* a = ::operator new(40);
-    void* b = ::operator new(60);
-    benchmark::DoNotOptimize(a);
-    benchmark::DoNotOptimize(b);
-    ::operator delete(b, 60);
-    ::operator delete(a, 40);
+    void* a = Allocate(40);
+    void* b = Allocate(60);
+    Free(b, 60);
+    Free(a, 40);
   }
 }
 BENCHMARK(BM_TwoAllocations);
@@ -37,9 +31,9 @@ BENCHMARK(BM_TwoAllocations);
 // The peak of live bytes is the paused block's in both.
 void BM_AllocatesWhilePaused(benchmark::State& state) {
   for (auto _ : state) {
-    Allocate(32);
+    OneBlock(32);
     state.PauseTiming();
-    Allocate(64);
+    OneBlock(64);
     state.ResumeTiming();
   }
 }
@@ -52,7 +46,7 @@ BENCHMARK(BM_AllocatesWhilePaused);
 void BM_ThreadIndexPlusOne(benchmark::State& state) {
   const int allocations = static_cast<int>(state.thread_index()) + 1;
   for (auto _ : state) {
-    for (int i = 0; i < allocations; ++i) Allocate(16);
+    for (int i = 0; i < allocations; ++i) OneBlock(16);
   }
 }
 BENCHMARK(BM_ThreadIndexPlusOne)->Threads(4);
