@@ -19,6 +19,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <type_traits>
+#include <utility>
 
 #include "benchmark/benchmark.h"
 
@@ -51,14 +53,18 @@ inline benchmark::IterationCount IterationsOr(
   return n > 0 ? n : fallback;
 }
 
+// The class RegisterBenchmark() returns: benchmark::internal::Benchmark up to
+// Google Benchmark 1.9.4, benchmark::Benchmark from 1.9.5.
+using RegisteredBenchmark =
+    std::remove_pointer_t<decltype(benchmark::RegisterBenchmark(
+        std::declval<const char*>(),
+        std::declval<void (*)(benchmark::State&)>()))>;
+
 // FixedIterations()
 //
 // For `->Apply(test_util::FixedIterations)`: N iterations where
-// ALLOC_COUNTER_ITERATIONS is set. A template over the registered benchmark's
-// class, benchmark::internal::Benchmark up to Google Benchmark 1.9.4 and
-// benchmark::Benchmark from 1.9.5.
-template <typename Benchmark>
-void FixedIterations(Benchmark* b) {
+// ALLOC_COUNTER_ITERATIONS is set.
+inline void FixedIterations(RegisteredBenchmark* b) {
   static const benchmark::IterationCount n = IterationsFromEnvironment();
   if (n > 0) b->Iterations(n);
 }
