@@ -21,6 +21,8 @@ import sys
 import tempfile
 import unittest
 
+from tests.run import run as run_binary
+
 TOOL = BASELINE_BIN = CONTENDER_BIN = SITES_BASELINE = SITES_CONTENDER = None
 TMP = None  # tempfile.TemporaryDirectory, for the module
 BASELINE = CONTENDER = None  # JSON written by the two binaries
@@ -61,13 +63,8 @@ MEMORY_FIELDS = ("allocs/iter", "bytes/iter", "peak_bytes", "allocs_per_iter",
 def run_benchmark(binary, out):
     # No --benchmark_min_time: every benchmark fixes its iterations, which
     # works alike on Google Benchmark 1.7 and 1.8+.
-    proc = subprocess.run([binary, f"--benchmark_out={out}",
-                           "--benchmark_out_format=json",
-                           "--benchmark_color=false"],
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise AssertionError(f"{binary} exited {proc.returncode}:\n"
-                             f"{proc.stderr}")
+    run_binary(binary, f"--benchmark_out={out}", "--benchmark_out_format=json",
+               "--benchmark_color=false")
     return out
 
 

@@ -34,6 +34,8 @@ import tempfile
 import unittest
 import zlib
 
+from tests.run import run as run_binary
+
 TOOL = BASELINE_BIN = CONTENDER_BIN = SITES_BASELINE = SITES_CONTENDER = None
 TMP = None
 OUT_DIR = None  # where the screenshots are kept
@@ -236,12 +238,7 @@ def write_report(baseline, contender, name):
 
 def run_benchmark(binary, name):
     out = os.path.join(TMP.name, name)
-    proc = subprocess.run([binary, f"--benchmark_out={out}",
-                           "--benchmark_out_format=json"],
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise AssertionError(f"{binary} exited {proc.returncode}:\n"
-                             f"{proc.stderr}")
+    run_binary(binary, f"--benchmark_out={out}", "--benchmark_out_format=json")
     return out
 
 

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import unittest
 
+from tests.run import run as run_binary
+
 WITH_MALLOC = None
 NEW_ONLY = None
 
@@ -30,9 +32,8 @@ EXPECTED_NEW_ONLY = dict(
 
 
 def rows(binary):
-    proc = subprocess.run(
-        [binary, "--benchmark_min_time=0.01", "--benchmark_format=json"],
-        capture_output=True, text=True, check=True, timeout=120)
+    proc = run_binary(binary, "--benchmark_min_time=0.01",
+                      "--benchmark_format=json")
     return {b["name"]: (b["allocs/iter"], b["bytes/iter"], b["peak_bytes"])
             for b in json.loads(proc.stdout)["benchmarks"]}
 

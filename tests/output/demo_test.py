@@ -15,11 +15,11 @@ is read as printed.
 import json
 import os
 import re
-import subprocess
 import sys
 import unittest
 
 from tests import benchmark_version
+from tests.run import run as run_binary
 
 README = None
 CUSTOM_REPORTER = None
@@ -64,10 +64,9 @@ class DemoTest(unittest.TestCase):
     def test_every_demo_row_shows_its_figures(self):
         seen = {}
         for binary in BINARIES:
-            proc = subprocess.run(
-                [binary, benchmark_version.min_time_flag(binary, 0.01),
-                 "--benchmark_format=json"],
-                capture_output=True, text=True, check=True)
+            proc = run_binary(binary,
+                              benchmark_version.min_time_flag(binary, 0.01),
+                              "--benchmark_format=json")
             for b in json.loads(proc.stdout)["benchmarks"]:
                 seen[b["name"]] = (b["allocs/iter"], b["bytes/iter"],
                                    b["peak_bytes"])
@@ -76,10 +75,9 @@ class DemoTest(unittest.TestCase):
         self.assertEqual(seen, expected)
 
     def test_custom_reporter_prints_its_table_with_columns(self):
-        proc = subprocess.run(
-            [CUSTOM_REPORTER,
-             benchmark_version.min_time_flag(CUSTOM_REPORTER, 0.01)],
-            capture_output=True, text=True, check=True)
+        proc = run_binary(
+            CUSTOM_REPORTER,
+            benchmark_version.min_time_flag(CUSTOM_REPORTER, 0.01))
         table = [line for line in proc.stdout.splitlines()
                  if re.match(r"^\|", line)]
         with open(README) as f:

@@ -11,12 +11,12 @@ Google Benchmark's native JSON fields are still filled from the loop body.
 """
 
 import os
-import subprocess
 import sys
 import unittest
 
 from tests import benchmark_version
 from tests import columns
+from tests.run import run as run_binary
 
 BINARY = None  # Set from the command line in __main__.
 
@@ -32,10 +32,8 @@ MESSAGE = (
 class SharedBenchmarkMainTest(unittest.TestCase):
 
     def test_says_once_why_no_columns_and_fills_native_fields(self):
-        proc = subprocess.run(
-            [BINARY, benchmark_version.min_time_flag(BINARY, 0.01),
-             "--benchmark_format=json"],
-            capture_output=True, text=True, check=True, timeout=120)
+        proc = run_binary(BINARY, benchmark_version.min_time_flag(BINARY, 0.01),
+                          "--benchmark_format=json")
         ours = [line for line in proc.stderr.splitlines()
                 if line.startswith("alloc_counter")]
         self.assertEqual(ours, [MESSAGE])

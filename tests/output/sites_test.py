@@ -18,10 +18,11 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import unittest
+
+from tests import run
 
 SOURCE = None     # sites_benchmarks.cc
 BINARIES = []     # the builds of sites_benchmarks
@@ -98,12 +99,7 @@ class SitesTest(unittest.TestCase):
     binary = None
 
     def run_binary(self, *args, check=True):
-        proc = subprocess.run([self.binary, *FAST, *args],
-                              capture_output=True, text=True, check=False)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"{self.binary} {' '.join(args)} exited "
-                                 f"{proc.returncode}:\n{proc.stderr}")
-        return proc
+        return run.run(self.binary, *FAST, *args, check=check)
 
     def console(self, filter_regex, *args):
         out = self.run_binary(f"--benchmark_filter={filter_regex}",

@@ -22,12 +22,12 @@ mimalloc, then the one without :malloc.
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import unittest
 
 from tests import heaptrack
+from tests.run import run as run_binary
 
 ALLOCATORS = ("glibc", "jemalloc", "tcmalloc", "mimalloc")
 BINARIES = {}  # allocator (or "without_malloc") -> path, from the command line
@@ -82,7 +82,6 @@ FIELDS = ("allocs/iter", "bytes/iter", "peak_bytes")
 # bytes: pvalloc(100) rounds its request up to a whole page, and heaptrack
 # records the page where alloc_counter counts the 100 bytes asked for.
 HEAPTRACK_BYTES = {"BM_Pvalloc": 4096}
-TIMEOUT = heaptrack.TIMEOUT
 # The same number of digits: Google Benchmark's own strings (the row's name
 # ends /iterations:N, the output file is named after N) then have the same
 # lengths in both runs, and only the loop body's bytes differ.
@@ -98,10 +97,8 @@ def run_json(binary, extra_args=(), env=None):
     with tempfile.TemporaryDirectory(
             dir=os.environ.get("TEST_TMPDIR")) as tmp:
         out = os.path.join(tmp, "out.json")
-        subprocess.run([binary, f"--benchmark_out={out}",
-                        "--benchmark_out_format=json", *extra_args],
-                       capture_output=True, text=True, check=True,
-                       timeout=TIMEOUT, env=env)
+        run_binary(binary, f"--benchmark_out={out}",
+                   "--benchmark_out_format=json", *extra_args, env=env)
         with open(out) as f:
             return {base_name(b): b for b in json.load(f)["benchmarks"]}
 
@@ -130,11 +127,9 @@ class ColumnsTest(unittest.TestCase):
         if heaptrack.sanitizer_runtime(binary):
             self.skipTest("//alloc_counter:malloc counts nothing under a "
                           "sanitizer (README)")
-        console = subprocess.run(
-            [binary, "--benchmark_filter=^BM_(Strdup|NewAndMalloc)/",
-             "--benchmark_color=false"],
-            capture_output=True, text=True, check=True,
-            timeout=TIMEOUT).stdout
+        console = run_binary(
+            binary, "--benchmark_filter=^BM_(Strdup|NewAndMalloc)/",
+            "--benchmark_color=false").stdout
         self.assertRegex(console, r"(?m)^BM_Strdup/iterations:100 .* "
                          r"allocs/iter=1 bytes/iter=13 peak_bytes=13$")
         self.assertRegex(console, r"(?m)^BM_NewAndMalloc/iterations:100 .* "

@@ -38,11 +38,11 @@ Arguments: the heaptrack_benchmarks and loop_shapes_benchmarks binaries.
 import json
 import os
 import re
-import subprocess
 import sys
 import unittest
 
 from tests import heaptrack
+from tests.run import run as run_binary
 
 BINARY = None  # From the command line.
 LOOP_SHAPES = None  # From the command line.
@@ -78,8 +78,6 @@ SHAPE_EXCLUDED = ("-BM_WarmUp|AllocatingFixture/RangeFor|BM_Repetitions<[12]>"
                   "|SkipWithError")
 ITERATIONS_IN_NAME = re.compile(r"/iterations:\d+")
 
-TIMEOUT = heaptrack.TIMEOUT
-
 
 class HeaptrackTest(unittest.TestCase):
 
@@ -89,12 +87,9 @@ class HeaptrackTest(unittest.TestCase):
     def run_plain(self, benchmark, iterations):
         """Returns alloc_counter's JSON row for `benchmark`, run alone."""
         out = os.path.join(self.dir, f"{benchmark}.{iterations}.plain.json")
-        subprocess.run(
-            [BINARY, f"--benchmark_filter=^{benchmark}/",
-             f"--benchmark_out={out}", "--benchmark_out_format=json"],
-            capture_output=True, text=True,
-            env=heaptrack.with_iterations(iterations), check=True,
-            timeout=TIMEOUT)
+        run_binary(BINARY, f"--benchmark_filter=^{benchmark}/",
+                   f"--benchmark_out={out}", "--benchmark_out_format=json",
+                   env=heaptrack.with_iterations(iterations))
         with open(out) as f:
             (row,) = json.load(f)["benchmarks"]
         self.assertEqual(row["iterations"], iterations)
@@ -154,13 +149,10 @@ class HeaptrackTest(unittest.TestCase):
         """Rows of every loop shape with fixed iterations, by name without
         the iterations (/iterations:N), each a list of repetition rows."""
         out = os.path.join(self.dir, f"shapes.{iterations}.json")
-        subprocess.run(
-            [LOOP_SHAPES, f"--benchmark_filter={SHAPE_EXCLUDED}",
-             "--alloc_counter_paused=include",
-             f"--benchmark_out={out}", "--benchmark_out_format=json"],
-            capture_output=True, text=True,
-            env=heaptrack.with_iterations(iterations), check=True,
-            timeout=TIMEOUT)
+        run_binary(LOOP_SHAPES, f"--benchmark_filter={SHAPE_EXCLUDED}",
+                   "--alloc_counter_paused=include", f"--benchmark_out={out}",
+                   "--benchmark_out_format=json",
+                   env=heaptrack.with_iterations(iterations))
         with open(out) as f:
             benchmarks = json.load(f)["benchmarks"]
         rows = {}
