@@ -44,7 +44,9 @@
 #include "alloc_counter/column_reporter.h"
 #include "alloc_counter/flags.h"
 #include "alloc_counter/measurements.h"
+#include "alloc_counter/site_output.h"
 #include "alloc_counter/sites.h"
+#include "alloc_counter/stack_files.h"
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
@@ -128,9 +130,18 @@ void InitializeWithFlags(int* argc, char** argv, void (*help)()) {
   SetTimedMode(TheFlags().timed);
   // Sites and sizes are printed by the columns' reporter only: without it
   // they are not gathered.
-  const bool columns = TheFlags().columns;
-  SetSiteOptions(columns ? TheFlags().sites : 0,
-                 columns && TheFlags().histogram);
+  const Flags& flags = TheFlags();
+  const bool columns = flags.columns;
+  const bool folded = !flags.folded.empty() || !flags.folded_bytes.empty();
+  if (folded && !columns) {
+    std::fprintf(stderr,
+                 "alloc_counter: --alloc_counter_folded and "
+                 "--alloc_counter_folded_bytes need the columns; drop "
+                 "--alloc_counter_columns=false\n");
+    std::exit(2);
+  }
+  SetSiteOptions(columns ? flags.sites : 0, columns && folded,
+                 columns && flags.histogram);
   g_help = help;
   __real__ZN9benchmark10InitializeEPiPPcPFvvE(argc, argv, &PrintUsage);
 }
@@ -163,10 +174,18 @@ size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
   }
   auto matcher = std::make_shared<MeasurementMatcher>(
       benchmark::FLAGS_benchmark_enable_random_interleaving);
-  ColumnReporter display_columns(display, matcher);
+  const Flags& flags = TheFlags();
+  ConsoleSiteOptions console;
+  console.width = ConsoleWidth();
+  console.full_names = flags.full_site_names;
+  // The stacks go to the files once: through the display reporter, which
+  // every run has.
+  const std::unique_ptr<StackFiles> stack_files = StackFiles::Open(
+      flags.folded, flags.folded_bytes, flags.full_site_names);
+  ColumnReporter display_columns(display, matcher, console, stack_files.get());
   std::unique_ptr<ColumnReporter> file_columns;
   if (file != nullptr) {
-    file_columns = std::make_unique<ColumnReporter>(file, matcher);
+    file_columns = std::make_unique<ColumnReporter>(file, matcher, console);
   }
   AudienceScope audience(Audience::kColumns);
   return run(&display_columns, file_columns.get());

@@ -16,7 +16,9 @@
 #include "alloc_counter/measurement_matcher.h"
 #include "alloc_counter/measurements.h"
 #include "alloc_counter/row_output.h"
+#include "alloc_counter/site_output.h"
 #include "alloc_counter/site_report.h"
+#include "alloc_counter/stack_files.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
@@ -81,10 +83,12 @@ bool AggregateOf(const Run& aggregate, const AggregateStatistics* statistics,
 }  // namespace
 
 ColumnReporterBase::ColumnReporterBase(
-    BenchmarkReporter* inner, std::shared_ptr<MeasurementMatcher> matcher)
+    BenchmarkReporter* inner, std::shared_ptr<MeasurementMatcher> matcher,
+    const ConsoleSiteOptions& console, StackFiles* stack_files)
     : inner_(inner),
       matcher_(std::move(matcher)),
-      output_(RowOutputFor(inner)) {
+      output_(RowOutputFor(inner, console)),
+      stack_files_(stack_files) {
   SetOutputStream(&inner_->GetOutputStream());
   SetErrorStream(&inner_->GetErrorStream());
 }
@@ -151,6 +155,13 @@ void ColumnReporterBase::ReportRuns(const std::vector<Run>& runs) {
           AggregateOf(row, matcher_->StatisticsOf(row.run_name.str()),
                       rep_values, &values)) {
         AddColumns(values, &row.counters);
+      }
+    }
+  }
+  if (stack_files_ != nullptr) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (row_sites[i] != nullptr) {
+        stack_files_->Add(rows[i].benchmark_name(), *row_sites[i]);
       }
     }
   }

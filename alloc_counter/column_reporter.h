@@ -39,6 +39,8 @@
 #include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/measurement_matcher.h"
 #include "alloc_counter/row_output.h"
+#include "alloc_counter/site_output.h"
+#include "alloc_counter/stack_files.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
@@ -51,9 +53,14 @@ class ColumnReporterBase : public benchmark::BenchmarkReporter {
   // Wraps `inner`, which is not owned and must outlive this reporter, and
   // starts with its output and error streams, so that what Google Benchmark
   // writes to this reporter's streams goes where `inner`'s would. `matcher`
-  // may be shared with another ColumnReporter of the same run.
+  // may be shared with another ColumnReporter of the same run. A console
+  // shows sites as `console` says. `stack_files`, if not null, gets each
+  // row's stacks; not owned, it must outlive this reporter, and only one
+  // reporter of a run may have it.
   ColumnReporterBase(benchmark::BenchmarkReporter* inner,
-                     std::shared_ptr<MeasurementMatcher> matcher);
+                     std::shared_ptr<MeasurementMatcher> matcher,
+                     const ConsoleSiteOptions& console = ConsoleSiteOptions(),
+                     StackFiles* stack_files = nullptr);
 
   bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& runs) override;
@@ -67,6 +74,7 @@ class ColumnReporterBase : public benchmark::BenchmarkReporter {
   std::shared_ptr<MeasurementMatcher> matcher_;
   // Chosen once, by `inner_`'s format.
   std::unique_ptr<RowOutput> output_;
+  StackFiles* const stack_files_;
 };
 
 // ColumnReporter

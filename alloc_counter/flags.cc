@@ -25,9 +25,10 @@ struct Choice {
   bool setting;
 };
 
-// One `--alloc_counter_NAME=VALUE` flag. A flag either chooses one of two
-// values, which sets a bool member of Flags, or takes a whole number from 0
-// to `max_number`, which sets the int member `number`.
+// One `--alloc_counter_NAME=VALUE` flag. A flag chooses one of two values,
+// which sets a bool member of Flags; or takes a whole number from 0 to
+// `max_number`, which sets the int member `number`; or takes a file's path,
+// which sets the string member `path`.
 struct FlagSpec {
   absl::string_view name;  // NAME, without the prefix
   bool Flags::*member;
@@ -36,6 +37,7 @@ struct FlagSpec {
   absl::string_view help;  // what the flag does, for --help
   int Flags::*number = nullptr;  // set instead of `member` if not null
   int max_number = 0;
+  std::string Flags::*path = nullptr;  // set instead of `member` if not null
 };
 
 // Every flag alloc_counter accepts. The parser, its error messages and
@@ -64,6 +66,28 @@ constexpr FlagSpec kFlags[] = {
      "show the N call stacks that allocate most per iteration, 0 for none",
      &Flags::sites,
      1000},
+    {"site_names",
+     &Flags::full_site_names,
+     {{"short", false}, {"full", true}},
+     "",
+     "show sites' names with template arguments and parameters elided, or "
+     "in full"},
+    {"folded",
+     nullptr,
+     {},
+     "",
+     "write each benchmark's allocation stacks to FILE, folded, with counts",
+     nullptr,
+     0,
+     &Flags::folded},
+    {"folded_bytes",
+     nullptr,
+     {},
+     "",
+     "write each benchmark's allocation stacks to FILE, folded, with bytes",
+     nullptr,
+     0,
+     &Flags::folded_bytes},
     {"histogram",
      &Flags::histogram,
      {{"false", false}, {"true", true}},
@@ -73,6 +97,7 @@ constexpr FlagSpec kFlags[] = {
 
 // The accepted values of `flag`, joined by `separator`.
 std::string Values(const FlagSpec& flag, absl::string_view separator) {
+  if (flag.path != nullptr) return "a file's path";
   if (flag.number != nullptr) {
     return absl::StrCat("a whole number from 0 to ", flag.max_number);
   }
@@ -87,6 +112,9 @@ std::string Values(const FlagSpec& flag, absl::string_view separator) {
 // The value that selects `flag`'s default setting.
 std::string Default(const FlagSpec& flag) {
   const Flags defaults;
+  if (flag.path != nullptr) {
+    return (defaults.*flag.path).empty() ? "none" : defaults.*flag.path;
+  }
   if (flag.number != nullptr) return absl::StrCat(defaults.*flag.number);
   for (const Choice& choice : flag.choices) {
     if (choice.setting == defaults.*flag.member) {
@@ -98,6 +126,7 @@ std::string Default(const FlagSpec& flag) {
 
 // `--alloc_counter_NAME={VALUE|VALUE}`, as --help shows `flag`.
 std::string Usage(const FlagSpec& flag) {
+  if (flag.path != nullptr) return absl::StrCat(kPrefix, flag.name, "=<FILE>");
   if (flag.number != nullptr) {
     return absl::StrCat(kPrefix, flag.name, "=<N>");
   }
@@ -117,6 +146,10 @@ bool ParseOne(absl::string_view arg, Flags* flags, std::string* error) {
   for (const FlagSpec& flag : kFlags) {
     if (name != flag.name) continue;
     if (!has_value) value = flag.bare;
+    if (flag.path != nullptr && !value.empty()) {
+      flags->*flag.path = std::string(value);
+      return true;
+    }
     int number = 0;
     if (flag.number != nullptr && has_value &&
         absl::SimpleAtoi(value, &number) && number >= 0 &&
@@ -126,14 +159,15 @@ bool ParseOne(absl::string_view arg, Flags* flags, std::string* error) {
       return true;
     }
     for (const Choice& choice : flag.choices) {
-      if (flag.number != nullptr) break;
+      if (flag.number != nullptr || flag.path != nullptr) break;
       if (value == choice.value) {
         flags->*flag.member = choice.setting;
         return true;
       }
     }
-    *error = has_value ? absl::StrCat("invalid value '", value, "' for ")
-                       : std::string("missing value for ");
+    *error = has_value && !(flag.path != nullptr && value.empty())
+                 ? absl::StrCat("invalid value '", value, "' for ")
+                 : std::string("missing value for ");
     absl::StrAppend(error, kPrefix, flag.name,
                     "; accepted values: ", Values(flag, ", "));
     return false;
@@ -142,7 +176,9 @@ bool ParseOne(absl::string_view arg, Flags* flags, std::string* error) {
   absl::string_view separator = " ";
   for (const FlagSpec& flag : kFlags) {
     absl::StrAppend(error, separator, kPrefix, flag.name, "=",
-                    flag.number != nullptr ? "<N>" : Values(flag, "|"));
+                    flag.path != nullptr     ? "<FILE>"
+                    : flag.number != nullptr ? "<N>"
+                                             : Values(flag, "|"));
     separator = ", ";
   }
   return false;

@@ -29,7 +29,10 @@ struct Flags {
   bool count_paused = false;  // --alloc_counter_paused=exclude
   bool timed = false;         // --alloc_counter_mode=memory_run
   int sites = 0;              // --alloc_counter_sites=0
-  bool histogram = false;     // --alloc_counter_histogram=false
+  bool full_site_names = false;  // --alloc_counter_site_names=short
+  std::string folded;            // --alloc_counter_folded=FILE, none
+  std::string folded_bytes;      // --alloc_counter_folded_bytes=FILE, none
+  bool histogram = false;        // --alloc_counter_histogram=false
 };
 
 // ParseFlags()

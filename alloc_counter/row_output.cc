@@ -58,11 +58,24 @@ class RowsWithSites : public RowOutput {
 
 // Each row, then its sites and sizes under it.
 class ConsoleRows : public RowsWithSites {
+ public:
+  explicit ConsoleRows(const ConsoleSiteOptions& options) : options_(options) {
+    options_.line_info_hint = true;
+  }
+
+ private:
   void WriteRow(benchmark::BenchmarkReporter* inner, std::ostream& out,
                 const Run& row, const SiteReport* sites) override {
     inner->ReportRuns({row});
-    if (sites != nullptr) out << ConsoleSiteBlock(*sites) << std::flush;
+    if (sites == nullptr) return;
+    out << ConsoleSiteBlock(*sites, options_) << std::flush;
+    // The hint goes under the first block of sites only.
+    if (sites->has_sites && !sites->sites.empty()) {
+      options_.line_info_hint = false;
+    }
   }
+
+  ConsoleSiteOptions options_;
 };
 
 // Each row, its sites and sizes as its object's last members: the row is
@@ -144,7 +157,8 @@ void RowOutput::Write(benchmark::BenchmarkReporter* inner, std::ostream&,
   inner->ReportRuns(rows);
 }
 
-std::unique_ptr<RowOutput> RowOutputFor(benchmark::BenchmarkReporter* inner) {
+std::unique_ptr<RowOutput> RowOutputFor(benchmark::BenchmarkReporter* inner,
+                                        const ConsoleSiteOptions& console) {
   BENCHMARK_DISABLE_DEPRECATED_WARNING
   if (dynamic_cast<benchmark::CSVReporter*>(inner) != nullptr) {
     return std::make_unique<CsvRows>();
@@ -154,7 +168,7 @@ std::unique_ptr<RowOutput> RowOutputFor(benchmark::BenchmarkReporter* inner) {
     return std::make_unique<JsonRows>();
   }
   if (dynamic_cast<benchmark::ConsoleReporter*>(inner) != nullptr) {
-    return std::make_unique<ConsoleRows>();
+    return std::make_unique<ConsoleRows>(console);
   }
   return std::make_unique<RowOutput>();
 }

@@ -28,6 +28,7 @@
 #include <ostream>
 #include <vector>
 
+#include "alloc_counter/site_output.h"
 #include "alloc_counter/site_report.h"
 #include "benchmark/benchmark.h"
 
@@ -71,8 +72,10 @@ class RowOutput {
 
 // RowOutputFor()
 //
-// The output of the format of `inner`.
-std::unique_ptr<RowOutput> RowOutputFor(benchmark::BenchmarkReporter* inner);
+// The output of the format of `inner`; the console's shows sites as
+// `console` says (its `line_info_hint` under the first block only).
+std::unique_ptr<RowOutput> RowOutputFor(benchmark::BenchmarkReporter* inner,
+                                        const ConsoleSiteOptions& console);
 
 }  // namespace internal
 }  // namespace alloc_counter

@@ -15,10 +15,16 @@
 // helpers) and the C library (`strdup`, `qsort`). The site is the next frames
 // that are the program's own (at most `kSiteFrames`), up to the first frame
 // of the standard library, of Google Benchmark or of the C library; a stack
-// with none shows its first frame past alloc_counter's. Stacks that end up
-// with the same site are one site. The sites are ranked by allocations, then
-// bytes; the top N are kept and the rest is one "other" line, so that the
-// sites' counts always add up to the loop's.
+// with none shows its first frame past alloc_counter's. Consecutive frames
+// of one function (recursion) are one frame that counts them. Stacks that
+// end up with the same site are one site. The sites are ranked by
+// allocations, then bytes; the top N are kept and the rest is one "other"
+// line, so that the sites' counts always add up to the loop's.
+//
+// The report also holds each stack whole (`AllocationStack`): without
+// alloc_counter's frames and the standard library's allocator functions, cut
+// at the benchmark's function, stacks that end up the same merged. Every
+// frame gets its short name (site_names.h).
 //
 // Thread-compatible: called from the thread that runs the benchmarks.
 
@@ -37,8 +43,8 @@ namespace internal {
 // BuildSiteReport()
 //
 // The report of a memory run whose loop ran `iterations` iterations and
-// gathered `raw`, with its top `shown` sites; null when `raw` holds neither
-// stacks nor sizes.
+// gathered `raw`, with its top `shown` sites (none if 0) and its stacks; null
+// when `raw` holds neither stacks nor sizes.
 std::shared_ptr<const SiteReport> BuildSiteReport(const RawSites& raw,
                                                   int64_t iterations,
                                                   int shown);

@@ -3,7 +3,7 @@
 //
 // State owned by this file, and who may touch it:
 //
-//   g_sites_wanted, g_histogram_wanted
+//   g_sites_wanted, g_stacks_wanted, g_histogram_wanted
 //                    the options; set once, before benchmarks run.
 //   g_table          the table of distinct stacks: mapped by the first
 //                    BeginSites() (the benchmark thread, outside the window)
@@ -56,7 +56,7 @@ struct Entry {
   bool used;      // the slot holds a stack
   int64_t allocs;
   int64_t bytes;
-  uintptr_t pcs[kMaxSiteDepth];
+  uintptr_t pcs[kMaxStackDepth];
 };
 
 struct Table {
@@ -68,6 +68,7 @@ struct Table {
 };
 
 ABSL_CONST_INIT std::atomic<int> g_sites_wanted{0};
+ABSL_CONST_INIT std::atomic<bool> g_stacks_wanted{false};
 ABSL_CONST_INIT std::atomic<bool> g_histogram_wanted{false};
 
 ABSL_CONST_INIT SpinLock g_lock;
@@ -89,7 +90,7 @@ int SizeBucket(size_t size) {
 
 // The stack being unwound: a buffer on RecordSite()'s own stack.
 struct Unwound {
-  uintptr_t pcs[kMaxSiteDepth];
+  uintptr_t pcs[kMaxStackDepth];
   int depth = 0;
 };
 
@@ -98,7 +99,7 @@ struct Unwound {
 // a signal frame, whose address is that of the interrupted instruction.
 _Unwind_Reason_Code OnFrame(_Unwind_Context* context, void* arg) {
   auto* unwound = static_cast<Unwound*>(arg);
-  if (unwound->depth == kMaxSiteDepth) return _URC_END_OF_STACK;
+  if (unwound->depth == kMaxStackDepth) return _URC_END_OF_STACK;
   int before = 0;
   const uintptr_t ip = _Unwind_GetIPInfo(context, &before);
   if (ip == 0) return _URC_END_OF_STACK;
@@ -152,25 +153,31 @@ void AddToTable(const Unwound& unwound, size_t size) {
 
 }  // namespace
 
-void SetSiteOptions(int sites, bool histogram) {
+void SetSiteOptions(int sites, bool stacks, bool histogram) {
   g_sites_wanted.store(sites, kRelaxed);
+  g_stacks_wanted.store(stacks, kRelaxed);
   g_histogram_wanted.store(histogram, kRelaxed);
 }
 
 int SitesWanted() { return g_sites_wanted.load(kRelaxed); }
 
+bool StacksGathered() {
+  return g_sites_wanted.load(kRelaxed) > 0 || g_stacks_wanted.load(kRelaxed);
+}
+
 bool HistogramWanted() { return g_histogram_wanted.load(kRelaxed); }
 
 void BeginSites() {
-  const bool sites = SitesWanted() > 0;
+  const bool sites = StacksGathered();
   if (!sites && !HistogramWanted()) return;
   for (auto& count : g_size_allocs) count.store(0, kRelaxed);
   for (auto& count : g_size_bytes) count.store(0, kRelaxed);
   {
     SpinLockHolder lock(&g_lock);
     if (sites && g_table == nullptr) {
-      // mmap, not operator new or malloc: about 2.5 MB, zeroed, mapped once
-      // and kept for the life of the process.
+      // mmap, not operator new or malloc: about 8.5 MB, zeroed, mapped once
+      // and kept for the life of the process (untouched pages cost no
+      // memory).
       void* memory = mmap(nullptr, sizeof(Table), PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (memory == MAP_FAILED) std::abort();
@@ -202,7 +209,7 @@ ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void RecordSite(
     g_size_allocs[bucket].fetch_add(1, kRelaxed);
     g_size_bytes[bucket].fetch_add(static_cast<int64_t>(size), kRelaxed);
   }
-  if (g_sites_wanted.load(kRelaxed) <= 0) return;
+  if (!StacksGathered()) return;
   // Unwinding takes no lock of ours: threads unwind in parallel. libgcc's
   // unwinder calls no operator new.
   Unwound unwound;
@@ -212,7 +219,7 @@ ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void RecordSite(
 
 RawSites EndSites() {
   RawSites raw;
-  raw.sites = SitesWanted() > 0;
+  raw.sites = StacksGathered();
   raw.histogram = HistogramWanted();
   if (!raw.sites && !raw.histogram) return raw;
   g_hook_state.fetch_and(~kWindowSites, kRelaxed);
@@ -227,7 +234,7 @@ RawSites EndSites() {
   // allocated while the lock is held.
   raw.stacks.reserve(kMaxStacks);
   std::vector<uintptr_t> pcs;
-  pcs.reserve(static_cast<size_t>(kMaxStacks) * kMaxSiteDepth);
+  pcs.reserve(static_cast<size_t>(kMaxStacks) * kMaxStackDepth);
   {
     SpinLockHolder lock(&g_lock);
     const Table* table = g_table;

@@ -6,7 +6,8 @@
 //
 // Where the memory run's allocations come from: the call stack and the
 // requested size of every allocation the benchmark window counts, gathered
-// while `--alloc_counter_sites=N` or `--alloc_counter_histogram` is on. This
+// while `--alloc_counter_sites=N`, `--alloc_counter_folded=FILE` or
+// `--alloc_counter_histogram` is on. This
 // is internal to alloc_counter; site_attribution.h turns what is gathered here
 // into named sites after the memory run.
 //
@@ -39,8 +40,9 @@ namespace alloc_counter {
 namespace internal {
 
 // Deepest stack kept per allocation, in frames from the hook outwards. The
-// hook's own frames and the standard library's are among them.
-constexpr int kMaxSiteDepth = 32;
+// hook's own frames and the standard library's are among them, and so are
+// Google Benchmark's and `main`'s above the benchmark's function.
+constexpr int kMaxStackDepth = 128;
 
 // Size buckets of the histogram: bucket 0 holds `new(0)`, bucket k >= 1
 // sizes from 2^(k-1) to 2^k - 1.
@@ -49,16 +51,21 @@ constexpr int kSizeBuckets = 65;
 // SetSiteOptions()
 //
 // What the memory runs gather: stacks when `sites` (the number of sites the
-// report shows) is above 0, sizes when `histogram` is true. Both off by
-// default, when the hooks are exactly as without this file. Call before any
-// benchmark runs.
-void SetSiteOptions(int sites, bool histogram);
+// report shows) is above 0 or `stacks` (the whole stacks are written out) is
+// true, sizes when `histogram` is true. All off by default, when the hooks
+// are exactly as without this file. Call before any benchmark runs.
+void SetSiteOptions(int sites, bool stacks, bool histogram);
 
 // SitesWanted(), HistogramWanted()
 //
 // The options set by `SetSiteOptions()`.
 int SitesWanted();
 bool HistogramWanted();
+
+// StacksGathered()
+//
+// Whether the memory runs gather stacks: for sites or for whole stacks.
+bool StacksGathered();
 
 // BeginSites()
 //

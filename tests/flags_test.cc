@@ -137,6 +137,45 @@ TEST(ParseFlags, SitesAndHistogramAreOffByDefault) {
   EXPECT_FALSE(flags.histogram);
 }
 
+TEST(ParseFlags, SiteNamesAndFoldedFilesAreParsed) {
+  Args args = {"prog", "--alloc_counter_site_names=full",
+               "--alloc_counter_folded=out/stacks.folded",
+               "--alloc_counter_folded_bytes=bytes.folded", "--other"};
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << error;
+  EXPECT_TRUE(flags.full_site_names);
+  EXPECT_EQ(flags.folded, "out/stacks.folded");
+  EXPECT_EQ(flags.folded_bytes, "bytes.folded");
+  EXPECT_THAT(args.Remaining(), ElementsAre("prog", "--other"));
+}
+
+TEST(ParseFlags, SiteNamesAreShortAndNoFoldedFileByDefault) {
+  const Flags flags;
+  EXPECT_FALSE(flags.full_site_names);
+  EXPECT_EQ(flags.folded, "");
+  EXPECT_EQ(flags.folded_bytes, "");
+}
+
+TEST(ParseFlags, RejectsAFoldedFlagWithoutAPath) {
+  for (const char* arg : {"--alloc_counter_folded", "--alloc_counter_folded="}) {
+    Args args = {"prog", arg};
+    Flags flags;
+    std::string error;
+    EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error)) << arg;
+    EXPECT_EQ(error,
+              "missing value for --alloc_counter_folded; accepted values: a "
+              "file's path");
+  }
+  Args args = {"prog", "--alloc_counter_site_names=long"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(ParseFlags(args.argc(), args.argv(), &flags, &error));
+  EXPECT_EQ(error,
+            "invalid value 'long' for --alloc_counter_site_names; accepted "
+            "values: short, full");
+}
+
 TEST(ParseFlags, RejectsASitesValueThatIsNotAWholeNumberUpTo1000) {
   for (const char* value : {"-1", "x", "1001", "", "+1", " 1", "1.5"}) {
     const std::string arg = std::string("--alloc_counter_sites=") + value;
@@ -274,6 +313,9 @@ TEST(ParseFlags, RejectsAnUnknownFlagNamingItAndEveryKnownFlag) {
             "--alloc_counter_paused=exclude|include, "
             "--alloc_counter_mode=memory_run|timed, "
             "--alloc_counter_sites=<N>, "
+            "--alloc_counter_site_names=short|full, "
+            "--alloc_counter_folded=<FILE>, "
+            "--alloc_counter_folded_bytes=<FILE>, "
             "--alloc_counter_histogram=false|true");
   EXPECT_EQ(*args.argc(), 2);
   EXPECT_THAT(args.current(), ElementsAreArray(args.original()));
@@ -309,6 +351,13 @@ TEST(FlagsHelp, ListsEveryFlagOnOneLineWithItsValuesAndDefault) {
                             " +[^\n]+ \\(default: memory_run\\)\n"));
   EXPECT_THAT(help, ContainsRegex("\n  --alloc_counter_sites=<N>"
                                   " +[^\n]+ \\(default: 0\\)\n"));
+  EXPECT_THAT(help,
+              ContainsRegex("\n  --alloc_counter_site_names=\\{short\\|full\\}"
+                            " +[^\n]+ \\(default: short\\)\n"));
+  EXPECT_THAT(help, ContainsRegex("\n  --alloc_counter_folded=<FILE>"
+                                  " +[^\n]+ \\(default: none\\)\n"));
+  EXPECT_THAT(help, ContainsRegex("\n  --alloc_counter_folded_bytes=<FILE>"
+                                  " +[^\n]+ \\(default: none\\)\n"));
   EXPECT_THAT(help,
               ContainsRegex("\n  --alloc_counter_histogram=\\{false\\|true\\}"
                             " +[^\n]+ \\(default: false\\)\n"));

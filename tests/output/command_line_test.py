@@ -94,6 +94,9 @@ class CommandLineTest(unittest.TestCase):
                     "--alloc_counter_paused=exclude|include, "
                     "--alloc_counter_mode=memory_run|timed, "
                     "--alloc_counter_sites=<N>, "
+                    "--alloc_counter_site_names=short|full, "
+                    "--alloc_counter_folded=<FILE>, "
+                    "--alloc_counter_folded_bytes=<FILE>, "
                     "--alloc_counter_histogram=false|true\n")
                 self.assertEqual(proc.stdout, "")
 

@@ -268,6 +268,9 @@ class OutputTest(unittest.TestCase):
             "--alloc_counter_paused=exclude|include, "
             "--alloc_counter_mode=memory_run|timed, "
             "--alloc_counter_sites=<N>, "
+            "--alloc_counter_site_names=short|full, "
+            "--alloc_counter_folded=<FILE>, "
+            "--alloc_counter_folded_bytes=<FILE>, "
             "--alloc_counter_histogram=false|true")
 
     def test_benchmark_flags_still_work(self):

@@ -23,6 +23,7 @@ import tempfile
 import unittest
 
 from tests import run
+from tests.console import console_blocks, site_comment_lines, site_lines
 
 SOURCE = None     # sites_benchmarks.cc
 BINARIES = []     # the builds of sites_benchmarks
@@ -33,49 +34,20 @@ FILE = "sites_benchmarks.cc"
 BM_TWO_SITES = "(anonymous namespace)::BM_TwoSites(benchmark::State&)"
 
 
-def read_lines(path):
-    lines = {}
-    with open(path) as f:
-        for number, text in enumerate(f, start=1):
-            m = re.search(r"// site:(\w+)", text)
-            if m:
-                lines[m.group(1)] = number
-    return lines
+def short(function):
+    """The short name of one of sites_benchmarks.cc's functions: its
+    parameter list elided."""
+    return function.replace("(benchmark::State&)", "(\u2026)")
 
 
 def at(function, site):
-    """How the console shows a frame: function at file:line."""
+    """How the console shows a frame: its short name at file:line."""
+    return f"{short(function)} at {FILE}:{LINES[site]}"
+
+
+def at_full(function, site):
+    """A frame with its full name, as JSON's `function` has it."""
     return f"{function} at {FILE}:{LINES[site]}"
-
-
-def console_blocks(stdout):
-    """{row name: (row line, [lines of the block under it])}."""
-    blocks = {}
-    current = None
-    for line in stdout.splitlines():
-        m = re.match(r"^(BM_\S+)\s", line)
-        if m:
-            current = []
-            blocks.setdefault(m.group(1), []).append((line, current))
-        elif current is not None and line.startswith("  "):
-            current.append(line)
-        else:
-            current = None
-    return blocks
-
-
-def site_lines(block):
-    """[(allocs/iter, bytes/iter, [frame texts])] of a console block."""
-    sites = []
-    for line in block:
-        m = re.match(r"^\s+(\S+)\s+(\S+)  (\S.*)$", line)
-        called = re.match(r"^\s+called from (.*)$", line)
-        if called:
-            sites[-1][2].append(called.group(1))
-        elif m and m.group(1) != "allocs/iter":
-            sites.append((float(m.group(1)), float(m.group(2)),
-                          [m.group(3)]))
-    return sites
 
 
 def column(row_line, name):
@@ -98,8 +70,8 @@ def json_frames(site):
 class SitesTest(unittest.TestCase):
     binary = None
 
-    def run_binary(self, *args, check=True):
-        return run.run(self.binary, *FAST, *args, check=check)
+    def run_binary(self, *args, check=True, env=None):
+        return run.run(self.binary, *FAST, *args, check=check, env=env)
 
     def console(self, filter_regex, *args):
         out = self.run_binary(f"--benchmark_filter={filter_regex}",
@@ -205,14 +177,16 @@ class SitesTest(unittest.TestCase):
         self.assertEqual(block[-1],
                          "  sizes (allocs/iter): 4-7 B: 3, 64-127 B: 1")
 
-    def test_histogram_alone(self):
+    def test_histogram_alone_wraps_to_the_width(self):
         out = self.run_binary("--benchmark_filter=BM_VectorGrowth",
-                              "--alloc_counter_histogram").stdout
+                              "--alloc_counter_histogram",
+                              env=dict(os.environ, COLUMNS="80")).stdout
         ((_, block),) = console_blocks(out)["BM_VectorGrowth"]
         self.assertEqual(block, [
             "  sizes (allocs/iter): 4-7 B: 1, 8-15 B: 1, 16-31 B: 1, "
-            "32-63 B: 1, 64-127 B: 1, 128-255 B: 1, 256-511 B: 1, "
-            "512-1023 B: 1"])
+            "32-63 B: 1, 64-127 B: 1,",
+            "    128-255 B: 1, 256-511 B: 1, 512-1023 B: 1"])
+        self.assertLessEqual(max(len(line) for line in block), 80)
 
     def test_off_by_default(self):
         out = self.run_binary("--benchmark_filter=BM_TwoSites$").stdout
@@ -243,13 +217,15 @@ class SitesTest(unittest.TestCase):
             for f in s["frames"]:
                 self.assertTrue(f["file"].endswith("tests/output/" + FILE),
                                 f["file"])
-                self.assertEqual(set(f), {"function", "file", "line"})
+                self.assertEqual(set(f), {"function", "short", "file", "line"})
+                self.assertEqual(f["short"], short(f["function"]))
         self.assertEqual(
             [(s["allocs_per_iter"], s["bytes_per_iter"], json_frames(s))
              for s in b["alloc_sites"]],
-            [(3, 12, [at(BM_TWO_SITES, "ints")]),
-             (1, 101, [at("(anonymous namespace)::MakeLongString()", "string"),
-                       at(BM_TWO_SITES, "string_caller")])])
+            [(3, 12, [at_full(BM_TWO_SITES, "ints")]),
+             (1, 101, [at_full("(anonymous namespace)::MakeLongString()",
+                               "string"),
+                       at_full(BM_TWO_SITES, "string_caller")])])
         self.assertEqual(b["allocs/iter"], 4)
 
     def test_json_sites_add_up_to_the_columns(self):
@@ -346,7 +322,7 @@ def main():
     SOURCE = sys.argv[1]
     binaries = sys.argv[2:]
     del sys.argv[1:]
-    LINES = read_lines(SOURCE)
+    LINES = site_comment_lines(SOURCE)
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
     for binary in binaries:
