@@ -23,7 +23,6 @@
 
 #include <pthread.h>
 #include <sys/mman.h>
-#include <unwind.h>
 
 #include <atomic>
 #include <cstddef>
@@ -37,6 +36,7 @@
 #include "alloc_counter/hook_state.h"
 #include "alloc_counter/spin_lock.h"
 #include "alloc_counter/thread_counters.h"
+#include "alloc_counter/unwind.h"
 
 namespace alloc_counter {
 namespace internal {
@@ -93,19 +93,6 @@ struct Unwound {
   uintptr_t pcs[kMaxStackDepth];
   int depth = 0;
 };
-
-// Called by _Unwind_Backtrace() for each frame, innermost first. Keeps the
-// address of the call instruction (the return address minus one), except in
-// a signal frame, whose address is that of the interrupted instruction.
-_Unwind_Reason_Code OnFrame(_Unwind_Context* context, void* arg) {
-  auto* unwound = static_cast<Unwound*>(arg);
-  if (unwound->depth == kMaxStackDepth) return _URC_END_OF_STACK;
-  int before = 0;
-  const uintptr_t ip = _Unwind_GetIPInfo(context, &before);
-  if (ip == 0) return _URC_END_OF_STACK;
-  unwound->pcs[unwound->depth++] = before != 0 ? ip : ip - 1;
-  return _URC_NO_REASON;
-}
 
 uint64_t HashOf(const Unwound& unwound) {
   // FNV-1a over the addresses, then a final mix for the low bits.
@@ -172,6 +159,8 @@ void BeginSites() {
   if (!sites && !HistogramWanted()) return;
   for (auto& count : g_size_allocs) count.store(0, kRelaxed);
   for (auto& count : g_size_bytes) count.store(0, kRelaxed);
+  // Code may have been unloaded since the last memory run.
+  if (sites) ForgetUnwindRules();
   {
     SpinLockHolder lock(&g_lock);
     if (sites && g_table == nullptr) {
@@ -210,10 +199,10 @@ ABSL_ATTRIBUTE_NOINLINE ALLOC_COUNTER_HOOK_SECTION void RecordSite(
     g_size_bytes[bucket].fetch_add(static_cast<int64_t>(size), kRelaxed);
   }
   if (!StacksGathered()) return;
-  // Unwinding takes no lock of ours: threads unwind in parallel. libgcc's
-  // unwinder calls no operator new.
+  // Unwinding takes no lock: threads unwind in parallel. It calls no
+  // operator new.
   Unwound unwound;
-  _Unwind_Backtrace(&OnFrame, &unwound);
+  unwound.depth = Backtrace(unwound.pcs, kMaxStackDepth);
   AddToTable(unwound, size);
 }
 

@@ -15,9 +15,9 @@
 // `RecordAllocation()`, under its recursion guard, which reaches it as the
 // site recorder `BeginSites()` gives it: thread_counters.h knows nothing of
 // this file). It never allocates: it
-// unwinds the stack with libgcc's `_Unwind_Backtrace` (DWARF call-frame
-// information, so it is right through code built without frame pointers,
-// such as Debian's libraries) into a buffer on its own stack, then adds the
+// unwinds the stack (unwind.h: DWARF call-frame information, so it is right
+// through code built without frame pointers, such as Debian's libraries)
+// into a buffer on its own stack, then adds the
 // allocation to a fixed-size table of distinct stacks (open addressing, under
 // a spin lock) and to a size histogram (relaxed atomic adds). The table is
 // mapped once, outside the hook, by the first `BeginSites()`; a stack that
