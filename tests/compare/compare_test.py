@@ -6,11 +6,12 @@ Runs compare_baseline_benchmark and compare_contender_benchmark (one source,
 compiled without and with EXTRA_ALLOCATION, linked with //alloc_counter:main)
 the way a CI job does, compares their JSON output with alloc_counter_compare,
 and checks the rows of its table, its Markdown and JSON output and its exit
-statuses; then its answers to bad input, and the tables and HTML report of a
-hand-written JSON with allocation sites and size histograms.
+statuses; then its answers to bad input, and the tables and HTML report of
+hand-written JSON with allocation sites, size histograms and allocation
+stacks.
 
-Arguments: the tool, the baseline and contender binaries, and the baseline
-and contender JSON fixtures with sites.
+Arguments: the tool, the baseline and contender binaries, the baseline and
+contender JSON fixtures with sites, and those with stacks.
 """
 
 import json
@@ -24,6 +25,7 @@ import unittest
 from tests.run import run as run_binary
 
 TOOL = BASELINE_BIN = CONTENDER_BIN = SITES_BASELINE = SITES_CONTENDER = None
+STACKS_BASELINE = STACKS_CONTENDER = None
 TMP = None  # tempfile.TemporaryDirectory, for the module
 BASELINE = CONTENDER = None  # JSON written by the two binaries
 
@@ -400,17 +402,28 @@ class SitesFixtureTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 1)
         with open(out, encoding="utf-8") as f:
             page = f.read()
-        # Sites matched by their frames, the new one marked.
-        self.assertIn("Parser::Intern(std::string_view) (parser.cc:88)", page)
-        self.assertIn("Parser::Parse(std::string_view) (parser.cc:17) (new)",
+        # Sites matched by their frames, the new one marked; each frame a
+        # line of its short name and where it is, its full name the title.
+        self.assertIn('<td class="frame"><span class="tag">new</span><div '
+                      'class="fl" title="std::__cxx11::basic_string&lt;char&gt;'
+                      '::_M_create\nat /usr/include/c++/12/bits/'
+                      'basic_string.tcc:141"><span class="fn">'
+                      "std::basic_string&lt;…&gt;::_M_create</span> "
+                      '<span class="at">at basic_string.tcc:141</span></div>',
                       page)
-        self.assertIn("std::vector&lt;Token&gt;::_M_realloc_insert "
-                      "(/usr/include/c++/12/bits/vector.tcc:445)", page)
-        # Size histograms as alloc_counter writes them.
-        self.assertIn("1–64 B old", page)
-        self.assertIn("65–128 B new", page)
-        lookup = page[page.index('id="b-BM_Lookup"'):page.index('id="b-BM_Odd"')]
-        self.assertIn("65–128 B old", lookup)
+        self.assertIn('<div class="fl" title="Parser::Intern(std::string_view)'
+                      '\nat parser.cc:88"><span class="fn">Parser::Intern(…)'
+                      '</span> <span class="at">at parser.cc:88</span></div>',
+                      page)
+        self.assertIn('title="std::vector&lt;Token&gt;::_M_realloc_insert\nat '
+                      '/usr/include/c++/12/bits/vector.tcc:445"', page)
+        # Size histograms as alloc_counter writes them: a row a bucket, with
+        # the figures of both runs.
+        self.assertIn('<span class="side">1–64 B</span>', page)
+        self.assertIn('<span class="val">1 → 2</span>', page)
+        lookup = page[page.index('id="b-BM_Lookup"'):
+                      page.index('id="b-BM_Odd"')]
+        self.assertIn('<span class="side">65–128 B</span>', lookup)
         # What is not understood (BM_Odd's histogram is a string) is said,
         # not fatal.
         odd = page[page.index('id="b-BM_Odd"'):]
@@ -419,13 +432,68 @@ class SitesFixtureTest(unittest.TestCase):
         self.assertIn("none recorded.", page)
 
     def test_html_is_self_contained(self):
-        out = os.path.join(TMP.name, "self_contained.html")
-        compare(SITES_BASELINE, SITES_CONTENDER, "--html", out)
+        for baseline, contender in ((SITES_BASELINE, SITES_CONTENDER),
+                                    (STACKS_BASELINE, STACKS_CONTENDER)):
+            out = os.path.join(TMP.name, "self_contained.html")
+            compare(baseline, contender, "--html", out)
+            with open(out, encoding="utf-8") as f:
+                page = f.read().lower()
+            for needle in ("http:", "https:", "//cdn", "<link", " src=",
+                           "url(", "@import", "@font-face"):
+                self.assertNotIn(needle, page)
+
+
+class StacksFixtureTest(unittest.TestCase):
+    """A hand-written JSON with alloc_stacks and template-heavy names; the
+    page's flame graph is checked rendered, in html_test.py."""
+
+    def test_whole_table(self):
+        proc = compare(STACKS_BASELINE, STACKS_CONTENDER)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(proc.stdout.splitlines()[6:8], [
+            "BM_Dump      6    6      0    288  508.5  +220.5   2048   2048  "
+            "    0  +10.0%  REGRESSION",
+            "BM_Sizes    14   16     +2  16383  24575   +8192  16384  16384  "
+            "    0  +10.0%  REGRESSION",
+        ])
+
+    def test_html_embeds_the_stacks_as_json(self):
+        out = os.path.join(TMP.name, "stacks.html")
+        proc = compare(STACKS_BASELINE, STACKS_CONTENDER, "--html", out)
+        self.assertEqual(proc.returncode, 1)
         with open(out, encoding="utf-8") as f:
-            page = f.read().lower()
-        for needle in ("http:", "https:", "//cdn", "<link", " src=", "url(",
-                       "@import", "@font-face"):
-            self.assertNotIn(needle, page)
+            page = f.read()
+        start = page.index('<script type="application/json" class="fg-data">')
+        data = page[page.index(">", start) + 1:page.index("</script>", start)]
+        # Nothing in it ends the <script> element early.
+        self.assertNotIn("<", data)
+        trees = json.loads(data)
+        self.assertEqual(sorted(trees), ["baseline", "contender"])
+        root = trees["contender"]["root"]
+        self.assertEqual((root["n"], root["ai"], root["bi"]),
+                         ("BM_Dump", "6", "508.5"))
+        # Only BM_Dump has stacks.
+        self.assertEqual(page.count('class="fg-data"'), 1)
+
+    def test_stacks_not_understood_are_said(self):
+        with open(STACKS_CONTENDER, encoding="utf-8") as f:
+            data = json.load(f)
+        data["benchmarks"][0]["alloc_stacks"] = {"iterations": 0}
+        contender = write_json("bad_stacks.json", data)
+        out = os.path.join(TMP.name, "bad_stacks.html")
+        proc = compare(STACKS_BASELINE, contender, "--html", out)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        with open(out, encoding="utf-8") as f:
+            page = f.read()
+        # The baseline's stacks are drawn alone.
+        self.assertIn("The baseline&#x27;s stacks; the other run&#x27;s "
+                      "alloc_stacks is not understood.", page)
+        data["benchmarks"][0]["alloc_stacks"] = "not stacks"
+        write_json("bad_stacks.json", data)
+        compare(contender, contender, "--html", out)
+        with open(out, encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn("alloc_stacks present but not understood.", page)
 
 
 def setUpModule():
@@ -442,7 +510,7 @@ def tearDownModule():
 
 
 if __name__ == "__main__":
-    (TOOL, BASELINE_BIN, CONTENDER_BIN, SITES_BASELINE,
-     SITES_CONTENDER) = map(os.path.abspath, sys.argv[1:6])
-    del sys.argv[1:6]
+    (TOOL, BASELINE_BIN, CONTENDER_BIN, SITES_BASELINE, SITES_CONTENDER,
+     STACKS_BASELINE, STACKS_CONTENDER) = map(os.path.abspath, sys.argv[1:8])
+    del sys.argv[1:8]
     unittest.main()

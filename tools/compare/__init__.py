@@ -25,6 +25,7 @@ cv, ...) are ignored. Time is cpu_time, or real_time for benchmarks named
 
 The modules: load (reading a run), comparison (one benchmark of both runs),
 text, markdown, json_report and html_report (the reports; the HTML page's
-template, style sheet and scripts are the files report.* beside them), and
-cli (the command line). Python 3 standard library only.
+template, style sheet and scripts are the files report.* beside them, and
+flame makes the tree of its flame graphs), names (short function names),
+and cli (the command line). Python 3 standard library only.
 """

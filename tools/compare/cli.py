@@ -96,7 +96,8 @@ exit status:
     parser.add_argument(
         "--html", metavar="OUT.html",
         help="also write a self-contained HTML report (bars per benchmark, "
-        "size histograms and top allocation sites when the JSON has them)")
+        "and flame graphs of the allocation stacks, size histograms and top "
+        "allocation sites when the JSON has them)")
     return parser.parse_args(argv)
 
 

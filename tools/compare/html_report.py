@@ -5,13 +5,17 @@ and scripts are the files beside this module, read when the page is
 written."""
 
 import html
+import json
 import os
 import re
 
+from . import flame
 from .load import number
 from .markdown import md_cell
 from .model import METRICS
 from .model import Status
+from .names import frame_short
+from .names import short_names
 from .text import fmt
 from .text import fmt_delta
 from .text import fmt_limit
@@ -79,6 +83,7 @@ def _metric_html(c, key, label, gated):
 
 
 def _frame_text(frame):
+    """A frame of alloc_sites in full: what matches a site between runs."""
     if isinstance(frame, dict):
         function = frame.get("function") or "?"
         where = frame.get("file") or ""
@@ -88,9 +93,48 @@ def _frame_text(frame):
     return str(frame)
 
 
-def _parse_sites(raw):
-    """{site key: (frames text list, allocs, bytes)} from an alloc_sites
-    array; entries that are not understood are left out."""
+def _short_names(fig):
+    """{function: short name} for the frames of one run's benchmark (see
+    names.short_names), for JSON that has no "short" names of its own."""
+    frames = []
+    if fig is not None and isinstance(fig.sites, list):
+        for site in fig.sites:
+            if isinstance(site, dict) and isinstance(site.get("frames"), list):
+                frames += site["frames"]
+    if fig is not None and isinstance(fig.stacks, dict) and isinstance(
+            fig.stacks.get("frames"), list):
+        frames += fig.stacks["frames"]
+    return short_names(f.get("function") or "?" for f in frames
+                       if isinstance(f, dict))
+
+
+def _frame_html(frame, shorts):
+    """A frame of alloc_sites on one line: its short name and where it is,
+    as the console prints them (`at file.cc:17`); the full name and path in
+    its title."""
+    if not isinstance(frame, dict):
+        frame = {"function": str(frame)}
+    full = str(frame.get("function") or frame.get("short") or "?")
+    where = str(frame.get("file") or "")
+    at = ""
+    if where and frame.get("line") is not None:
+        where += f":{frame.get('line')}"
+        at = f' <span class="at">at {_e(where.rsplit("/", 1)[-1])}</span>'
+    repeated = number(frame.get("repeated"))
+    rep = ""
+    if repeated is not None and repeated > 1:
+        times = f"×{int(repeated)}{'+' if frame.get('repeated_cut') else ''}"
+        rep = f' <span class="rep">{times}</span>'
+        full += f"\n({times}: a recursion, shown once)"
+    title = full + (f"\nat {where}" if where else "")
+    return (f'<div class="fl" title="{_e(title)}"><span class="fn">'
+            f"{_e(frame_short(frame, shorts))}</span>{rep}{at}</div>")
+
+
+def _parse_sites(raw, shorts):
+    """{site key: (frames HTML, allocs, bytes)} from an alloc_sites array,
+    with `shorts` for names without a "short"; entries that are not
+    understood are left out."""
     sites = {}
     if not isinstance(raw, list):
         return sites
@@ -100,7 +144,15 @@ def _parse_sites(raw):
         frames = site.get("frames")
         if not isinstance(frames, list):
             frames = []
-        texts = [_frame_text(f) for f in frames] or ["(no frames)"]
+        texts = [_frame_text(f) for f in frames]
+        lines = "".join(_frame_html(f, shorts) for f in frames)
+        if not frames and number(site.get("other_sites")) is not None:
+            other = int(number(site.get("other_sites")))
+            texts = [f"other ({other} site{'s' if other != 1 else ''})"]
+            lines = f'<div class="fl">{_e(texts[0])}</div>'
+        elif not frames:
+            texts = ["(no frames)"]
+            lines = '<div class="fl">(no frames)</div>'
         key = "\n".join(texts)
         allocs = number(site.get("allocs_per_iter"))
         bytes_ = number(site.get("bytes_per_iter"))
@@ -110,7 +162,7 @@ def _parse_sites(raw):
                 (allocs or 0) + (a or 0))
             bytes_ = None if bytes_ is None and b is None else (
                 (bytes_ or 0) + (b or 0))
-        sites[key] = (texts, allocs, bytes_)
+        sites[key] = (lines, allocs, bytes_)
     return sites
 
 
@@ -119,7 +171,8 @@ def _sites_html(c, limit=10):
     raw_cont = c.cont.sites if c.cont else None
     if raw_base is None and raw_cont is None:
         return ""
-    base, cont = _parse_sites(raw_base), _parse_sites(raw_cont)
+    base = _parse_sites(raw_base, _short_names(c.base))
+    cont = _parse_sites(raw_cont, _short_names(c.cont))
     keys = list(cont) + [k for k in base if k not in cont]
 
     def weight(k):
@@ -135,65 +188,149 @@ def _sites_html(c, limit=10):
                  "alloc_sites present but not understood.") + "</p>")
     rows = []
     for k in keys[:limit]:
-        texts = (cont.get(k) or base.get(k))[0]
+        lines = (cont.get(k) or base.get(k))[0]
         a0, b0 = (base[k][1], base[k][2]) if k in base else (None, None)
         a1, b1 = (cont[k][1], cont[k][2]) if k in cont else (None, None)
         up = (a1 or 0) > (a0 or 0) or (b1 or 0) > (b0 or 0)
-        tag = (" (new)" if k not in base and c.base is not None else
-               " (gone)" if k not in cont and c.cont is not None else "")
-        frames = "<br>".join(_e(t) for t in texts)
+        tag = ("new" if k not in base and c.base is not None else
+               "gone" if k not in cont and c.cont is not None else "")
+        tag = f'<span class="tag">{tag}</span>' if tag else ""
         rows.append(
-            f'<tr class="{"up" if up else ""}"><td class="frame">{frames}'
-            f"{_e(tag)}</td><td>{fmt(a0)}</td><td>{fmt(a1)}</td>"
+            f'<tr class="{"up" if up else ""}"><td class="frame">{tag}'
+            f"{lines}</td><td>{fmt(a0)}</td><td>{fmt(a1)}</td>"
             f"<td>{fmt(b0)}</td><td>{fmt(b1)}</td></tr>")
     more = (f'<p class="note">{len(keys) - limit} more sites not shown.</p>'
             if len(keys) > limit else "")
     return ('<h3>Top allocation sites</h3><table class="sites"><tr>'
-            '<th class="name">site (innermost frame first)</th>'
+            '<th class="name">site (innermost frame first; hover a frame '
+            "for its full name)</th>"
             "<th>allocs/iter old</th><th>new</th><th>bytes/iter old</th>"
             f"<th>new</th></tr>{''.join(rows)}</table>{more}")
 
 
+def _bucket_label(low, high):
+    """A size bucket as the console labels it: `64–127 B`, `0 B`."""
+    low, high = int(low), int(high)
+    return f"{low} B" if low == high else f"{low}–{high} B"
+
+
 def _parse_histogram(raw):
-    """[(bucket label, allocs per iteration)] from a size_histogram as
-    alloc_counter writes it: a list of {min_bytes, max_bytes,
-    allocs_per_iter, bytes_per_iter}; buckets not in that form are left
-    out."""
+    """[(min bytes, bucket label, allocs per iteration)] from a
+    size_histogram as alloc_counter writes it: a list of {min_bytes,
+    max_bytes, allocs_per_iter, bytes_per_iter}; buckets not in that form
+    are left out."""
     if not isinstance(raw, list):
         return []
     out = []
     for bucket in raw:
         if not isinstance(bucket, dict):
             continue
-        low, high = bucket.get("min_bytes"), bucket.get("max_bytes")
+        low, high = (number(bucket.get("min_bytes")),
+                     number(bucket.get("max_bytes")))
         value = number(bucket.get("allocs_per_iter"))
-        if number(low) is None or number(high) is None or value is None:
+        if low is None or high is None or value is None:
             continue
-        out.append((f"{low}–{high} B", value))
+        out.append((low, _bucket_label(low, high), value))
     return out
 
 
 def _histogram_html(c):
+    """One row a bucket: its label, the baseline's bar over the
+    contender's, and both figures."""
     raw_base = c.base.histogram if c.base else None
     raw_cont = c.cont.histogram if c.cont else None
     if raw_base is None and raw_cont is None:
         return ""
     base, cont = _parse_histogram(raw_base), _parse_histogram(raw_cont)
-    labels = [l for l, _ in base] + [l for l, _ in cont
-                                     if l not in dict(base)]
+    # The buckets of both runs, smallest first.
+    labels = [label for _, label in sorted({(low, label) for low, label, _ in
+                                            base + cont})]
+    base = {label: value for _, label, value in base}
+    cont = {label: value for _, label, value in cont}
     if not labels:
         return ('<h3>Allocation sizes</h3><p class="note">'
                 "size histogram present but not understood.</p>")
-    base_d, cont_d = dict(base), dict(cont)
+    peak = max(list(base.values()) + list(cont.values()) + [0])
     rows = []
     for label in labels:
-        old, new = base_d.get(label), cont_d.get(label)
+        old, new = base.get(label), cont.get(label)
         up = old is not None and new is not None and new > old
-        rows.append((f"{label} old", old, fmt(old), "base"))
-        rows.append((f"{label} new", new, fmt(new),
-                     "cont" + (" more" if up else "")))
+        bars = ""
+        for value, css in ((old, "base"), (new, "cont" + (" more" if up
+                                                          else ""))):
+            width = 0 if not peak or value is None else 100.0 * value / peak
+            bars += (f'<span class="bar {css}{" none" if value is None else ""}'
+                     f'" style="width:{width:.2f}%"></span>')
+        figures = (fmt(new) if old == new else
+                   f"{fmt(old)} → {fmt(new)}")
+        rows.append(
+            f'<div class="hist-row"><span class="side">{_e(label)}</span>'
+            f'<span class="track">{bars}</span>'
+            f'<span class="val">{_e(figures)}</span></div>')
     return ('<h3>Allocation sizes (allocations per iteration, by requested '
-            f'size)</h3><div class="hist">{_bars(rows)}</div>')
+            f'size)</h3><div class="hist">{"".join(rows)}</div>')
+
+
+def _script_json(value):
+    """`value` as JSON that can sit in a <script> element as it is."""
+    text = json.dumps(value, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
+def _flame_html(c, index):
+    """The benchmark's allocation stacks as an icicle, drawn by the page's
+    script from the tree embedded as JSON: the contender's, its frames
+    coloured against the baseline's, and the baseline's."""
+    raw_base = c.base.stacks if c.base else None
+    raw_cont = c.cont.stacks if c.cont else None
+    if raw_base is None and raw_cont is None:
+        return ""
+    base = (flame.build_tree(raw_base, c.name, _short_names(c.base))
+            if raw_base is not None else None)
+    cont = (flame.build_tree(raw_cont, c.name, _short_names(c.cont))
+            if raw_cont is not None else None)
+    head = ("<h3>Allocation stacks (the benchmark at the top, the frames it "
+            "calls below; hover a frame for its name and figures, click it "
+            "to zoom in, click the top to zoom out)</h3>")
+    if base is None and cont is None:
+        return (head + '<p class="note">alloc_stacks present but not '
+                "understood.</p>")
+    if all(tree[1].allocs == 0 for tree in (base, cont) if tree is not None):
+        return head + '<p class="note">no allocations.</p>'
+    data = {}
+    if cont is not None:
+        data["contender"] = flame.to_json(cont, base)
+    if base is not None:
+        data["baseline"] = flame.to_json(base)
+    controls = ('width: <label><input type="radio" '
+                f'name="fg-metric-{index}" value="a" checked> allocations'
+                '</label> <label><input type="radio" '
+                f'name="fg-metric-{index}" value="b"> bytes</label>')
+    if len(data) == 2:
+        controls += (' <span class="fg-sep">stacks of:</span> <label>'
+                     f'<input type="radio" name="fg-side-{index}" '
+                     'value="contender" checked> contender</label> <label>'
+                     f'<input type="radio" name="fg-side-{index}" '
+                     'value="baseline"> baseline</label>')
+        legend = ("The contender's frames against the baseline's frame of "
+                  "the same path (the same callers): red where it allocates "
+                  "more per iteration (allocs or bytes), dark red where the "
+                  "baseline has no such path, green where less, sand where "
+                  "the same. Grey: [other stacks], those that did not fit "
+                  "alloc_counter's table, and [deeper frames], stacks cut at "
+                  "its depth.")
+    else:
+        side = "contender" if cont is not None else "baseline"
+        other = raw_base if cont is not None else raw_cont
+        legend = f"The {side}'s stacks" + (
+            " (the other run has none)." if other is None else
+            "; the other run's alloc_stacks is not understood.")
+    return (f'{head}<div class="flame"><div class="fg-controls">{controls}'
+            '</div><div class="fg-info"></div><div class="fg-graph"></div>'
+            f'<p class="note">{_e(legend)}</p>'
+            '<script type="application/json" class="fg-data">'
+            f"{_script_json(data)}</script></div>")
 
 
 def _context_html(run):
@@ -229,7 +366,7 @@ def render_html(comparisons, baseline, contender, max_increase):
             f"<td>{_e(fmt_percent(c.time_change()))}</td>"
             f'<td class="status">{_e(c.status.value)}</td></tr>')
     cards = []
-    for c in comparisons:
+    for index, c in enumerate(comparisons):
         css = "regression" if c.status == Status.REGRESSION else "other"
         badge_css = {Status.REGRESSION: "regression", Status.IMPROVED: "improved"}.get(
             c.status, "")
@@ -250,10 +387,12 @@ def render_html(comparisons, baseline, contender, max_increase):
             f'<section class="card {css}" id="{_anchor(c.name)}" '
             f'data-status="{css}"><h2>{_e(c.name)}{badge}</h2>{errors}'
             f'<div class="metrics">{metrics}</div>{time_note}'
-            f"{_histogram_html(c)}{_sites_html(c)}</section>")
+            f"{_flame_html(c, index)}{_histogram_html(c)}{_sites_html(c)}"
+            "</section>")
     return _fill(_asset("report.html"), {
         "css": _asset("report.css"),
         "head_script": _asset("report_head.js"),
+        "flame_script": _asset("report_flame.js"),
         "body_script": _asset("report_body.js"),
         "baseline_path": _e(baseline["path"]),
         "baseline_context": _context_html(baseline),

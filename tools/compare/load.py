@@ -30,6 +30,7 @@ class Figures:
         self.error = None  # message of a benchmark that failed or was skipped
         self.sites = None  # alloc_sites, as in the file
         self.histogram = None  # size_histogram, as in the file
+        self.stacks = None  # alloc_stacks, as in the file
 
     def has_memory(self):
         return self.allocs is not None or self.bytes is not None
@@ -102,6 +103,8 @@ def _figures_of(name, repetitions, mean):
             fig.sites = row["alloc_sites"]
         if fig.histogram is None:
             fig.histogram = row.get("size_histogram")
+        if fig.stacks is None:
+            fig.stacks = row.get("alloc_stacks")
     return fig
 
 
