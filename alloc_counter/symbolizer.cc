@@ -240,14 +240,14 @@ class Symbolizer {
     }
     if (!frames.empty()) return frames;
 
-    // No debug information here: the ELF symbol, and the line table's
-    // position if there is one.
+    // No debug information for this function: the ELF symbol alone. A line
+    // table row found for `pc` belongs to another compilation unit (one
+    // built with -g, linked beside this one built without it) and is not
+    // used.
     if (symbol_name == nullptr) return {Unknown(pc - start, module_path)};
     NamedFrame f;
     f.function = Demangle(symbol_name);
     f.mangled = symbol_name;
-    f.file = file;
-    f.line = line;
     f.module = module_path;
     return {f};
   }
