@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -32,40 +33,46 @@ using ::testing::ElementsAreArray;
 
 // The stack of the caller of Capture(), twice: by Backtrace() and by
 // SlowBacktrace(). Their first frames are two different calls of this
-// function; the rest must be the same.
+// function; the rest must be the same. Kept in static storage: Capture()
+// also runs in a signal handler, where nothing may allocate.
 struct Stacks {
-  std::vector<uintptr_t> fast;
-  std::vector<uintptr_t> slow;
+  uintptr_t fast[kMax];
+  int fast_depth;
+  uintptr_t slow[kMax];
+  int slow_depth;
 };
 
-std::vector<Stacks>* g_captured = nullptr;
+constexpr int kMaxCaptures = 64;
+Stacks g_captured[kMaxCaptures];
+std::atomic<int> g_capture_count{0};
 
 __attribute__((noinline)) void Capture() {
-  Stacks stacks;
-  uintptr_t pcs[kMax];
-  stacks.fast.assign(pcs, pcs + Backtrace(pcs, kMax));
-  stacks.slow.assign(pcs, pcs + SlowBacktrace(pcs, kMax));
-  g_captured->push_back(stacks);
+  const int index = g_capture_count.fetch_add(1);
+  if (index >= kMaxCaptures) return;
+  Stacks& stacks = g_captured[index];
+  stacks.fast_depth = Backtrace(stacks.fast, kMax);
+  stacks.slow_depth = SlowBacktrace(stacks.slow, kMax);
   asm volatile("" ::: "memory");
 }
 
 // Checks every capture made by `body`: the same frames both ways (after
 // the first, which is Capture()'s own call), more than a few of them.
 void ExpectSameStacks(const std::function<void()>& body) {
-  std::vector<Stacks> captured;
-  g_captured = &captured;
+  g_capture_count = 0;
   for (int round = 0; round < 2; ++round) {  // the rules are kept by round 2
     ForgetUnwindRules();
     body();
     body();
   }
-  g_captured = nullptr;
-  ASSERT_FALSE(captured.empty());
-  for (const Stacks& s : captured) {
-    ASSERT_GT(s.slow.size(), 3u);
-    ASSERT_EQ(s.fast.size(), s.slow.size());
-    EXPECT_THAT(std::vector<uintptr_t>(s.fast.begin() + 1, s.fast.end()),
-                ElementsAreArray(s.slow.begin() + 1, s.slow.end()));
+  const int count = g_capture_count.load();
+  ASSERT_GT(count, 0);
+  ASSERT_LE(count, kMaxCaptures);
+  for (int i = 0; i < count; ++i) {
+    const Stacks& s = g_captured[i];
+    ASSERT_GT(s.slow_depth, 3);
+    ASSERT_EQ(s.fast_depth, s.slow_depth);
+    EXPECT_THAT(std::vector<uintptr_t>(s.fast + 1, s.fast + s.fast_depth),
+                ElementsAreArray(s.slow + 1, s.slow + s.slow_depth));
   }
 }
 
