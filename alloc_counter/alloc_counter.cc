@@ -180,8 +180,8 @@ size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
   console.full_names = flags.full_site_names;
   // The stacks go to the files once: through the display reporter, which
   // every run has.
-  const std::unique_ptr<StackFiles> stack_files = StackFiles::Open(
-      flags.folded, flags.folded_bytes, flags.full_site_names);
+  const std::unique_ptr<StackFiles> stack_files =
+      StackFiles::Open(flags.folded, flags.folded_bytes, flags.full_site_names);
   ColumnReporter display_columns(display, matcher, console, stack_files.get());
   std::unique_ptr<ColumnReporter> file_columns;
   if (file != nullptr) {

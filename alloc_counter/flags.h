@@ -25,10 +25,10 @@ namespace internal {
 
 // The parsed flags. Each member's initialiser is the flag's default.
 struct Flags {
-  bool columns = true;        // --alloc_counter_columns=true
-  bool count_paused = false;  // --alloc_counter_paused=exclude
-  bool timed = false;         // --alloc_counter_mode=memory_run
-  int sites = 0;              // --alloc_counter_sites=0
+  bool columns = true;           // --alloc_counter_columns=true
+  bool count_paused = false;     // --alloc_counter_paused=exclude
+  bool timed = false;            // --alloc_counter_mode=memory_run
+  int sites = 0;                 // --alloc_counter_sites=0
   bool full_site_names = false;  // --alloc_counter_site_names=short
   std::string folded;            // --alloc_counter_folded=FILE, none
   std::string folded_bytes;      // --alloc_counter_folded_bytes=FILE, none

@@ -39,10 +39,10 @@ bool OperatorAt(absl::string_view s, size_t i) {
 size_t OperatorSymbolLength(absl::string_view s) {
   // Longest first, so that `<<=` is not read as `<`.
   static constexpr absl::string_view kSymbols[] = {
-      "->*", "<=>", "<<=", ">>=", "()", "[]", "->", "<<", ">>", "<=", ">=",
-      "==",  "!=",  "&&",  "||",  "++", "--", "+=", "-=", "*=", "/=", "%=",
-      "&=",  "|=",  "^=",  "<",   ">",  "+",  "-",  "*",  "/",  "%",  "&",
-      "|",   "^",   "~",   "!",   "=",  ","};
+      "->*", "<=>", "<<=", ">>=", "()", "[]", "->", "<<", ">>", "<=",
+      ">=",  "==",  "!=",  "&&",  "||", "++", "--", "+=", "-=", "*=",
+      "/=",  "%=",  "&=",  "|=",  "^=", "<",  ">",  "+",  "-",  "*",
+      "/",   "%",   "&",   "|",   "^",  "~",  "!",  "=",  ","};
   for (absl::string_view symbol : kSymbols) {
     if (absl::StartsWith(s, symbol)) return symbol.size();
   }
@@ -206,7 +206,8 @@ std::string FitName(absl::string_view name, size_t width) {
   std::string out;
   size_t columns = 0;
   for (const char c : name) {
-    const bool starts_code_point = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    const bool starts_code_point =
+        (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     if (starts_code_point && ++columns > width - 1) break;
     out += c;
   }

@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
-#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -90,9 +90,9 @@ std::string BucketLabel(const SizeBucket& b) {
 }
 
 // A JSON value, built up, then written out: a number or a boolean (its exact
-// text), a string, an array or an object. An array or object of scalars is written
-// on one line; any other, one element a line, indented two more spaces than
-// the line that opens it.
+// text), a string, an array or an object. An array or object of scalars is
+// written on one line; any other, one element a line, indented two more spaces
+// than the line that opens it.
 class Json {
  public:
   static Json Number(std::string text) {
@@ -101,7 +101,9 @@ class Json {
   static Json String(absl::string_view text) {
     return Json(kString, std::string(text));
   }
-  static Json Bool(bool value) { return Json(kNumber, value ? "true" : "false"); }
+  static Json Bool(bool value) {
+    return Json(kNumber, value ? "true" : "false");
+  }
   static Json Array() { return Json(kArray, ""); }
   static Json Object() { return Json(kObject, ""); }
 
@@ -299,7 +301,8 @@ size_t ConsoleWidth() {
   if (columns != nullptr && absl::SimpleAtoi(columns, &value) && value > 0) {
     width = static_cast<size_t>(value);
   } else if (winsize size{}; isatty(STDOUT_FILENO) &&
-             ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+                             ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 &&
+                             size.ws_col > 0) {
     width = size.ws_col;
   } else {
     width = kDefault;
@@ -351,8 +354,7 @@ std::string ConsoleSiteBlock(const SiteReport& r,
     for (const SizeBucket& b : r.histogram) {
       const std::string bucket =
           absl::StrCat(BucketLabel(b), ": ", PerIteration(b.allocs, n, 6));
-      if (*separator == ',' &&
-          line.size() + 2 + bucket.size() + 1 > width) {
+      if (*separator == ',' && line.size() + 2 + bucket.size() + 1 > width) {
         absl::StrAppend(&out, line, ",\n");
         line = "    ";
         separator = "";

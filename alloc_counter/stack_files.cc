@@ -26,9 +26,9 @@ void OpenOrExit(const char* flag, const std::string& path,
   errno = 0;
   file->open(path, std::ios::out | std::ios::trunc);
   if (!file->is_open()) {
-    std::fprintf(stderr, "alloc_counter: cannot write --alloc_counter_%s=%s: %s\n",
-                 flag, path.c_str(),
-                 errno != 0 ? std::strerror(errno) : "open failed");
+    std::fprintf(
+        stderr, "alloc_counter: cannot write --alloc_counter_%s=%s: %s\n", flag,
+        path.c_str(), errno != 0 ? std::strerror(errno) : "open failed");
     std::exit(2);
   }
 }

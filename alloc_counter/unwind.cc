@@ -142,7 +142,7 @@ T Read(const uint8_t* p) {
 // The size of a pointer in the DW_EH_PE encoding `encoding`, 0 if omitted,
 // -1 if it has no fixed size.
 int EncodedSize(uint8_t encoding) {
-  if (encoding == 0xff) return 0;           // DW_EH_PE_omit
+  if (encoding == 0xff) return 0;            // DW_EH_PE_omit
   if ((encoding & 0x70) == 0x50) return -1;  // DW_EH_PE_aligned
   switch (encoding & 0x0f) {
     case 0x00:  // absptr
@@ -406,8 +406,8 @@ uint64_t ComputeRule(uintptr_t pc) {
   if (cie.augmented) p += Uleb(&p);
   const auto func = reinterpret_cast<uintptr_t>(bases.func);
   Row initial;
-  if (!Execute(cie.program, cie.program_end, func, ~uintptr_t{0}, cie,
-               initial, &initial)) {
+  if (!Execute(cie.program, cie.program_end, func, ~uintptr_t{0}, cie, initial,
+               &initial)) {
     return Pack(kSlow);
   }
   Row row = initial;

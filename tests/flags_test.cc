@@ -158,7 +158,8 @@ TEST(ParseFlags, SiteNamesAreShortAndNoFoldedFileByDefault) {
 }
 
 TEST(ParseFlags, RejectsAFoldedFlagWithoutAPath) {
-  for (const char* arg : {"--alloc_counter_folded", "--alloc_counter_folded="}) {
+  for (const char* arg :
+       {"--alloc_counter_folded", "--alloc_counter_folded="}) {
     Args args = {"prog", arg};
     Flags flags;
     std::string error;

@@ -54,16 +54,16 @@ TEST(ShortNameTest, DropsTheReturnTypeOfAFunctionTemplate) {
 }
 
 TEST(ShortNameTest, KeepsAnonymousNamespacesLambdasAndQualifiers) {
-  EXPECT_EQ(ShortName("(anonymous namespace)::BM_Dump(benchmark::State&)",
-                      false),
-            "(anonymous namespace)::BM_Dump(…)");
+  EXPECT_EQ(
+      ShortName("(anonymous namespace)::BM_Dump(benchmark::State&)", false),
+      "(anonymous namespace)::BM_Dump(…)");
   EXPECT_EQ(ShortName("BM_Sort(benchmark::State&)::{lambda(int, int)#1}::"
                       "operator()(int, int) const",
                       false),
             "BM_Sort(…)::{lambda(…)#1}::operator()(…) const");
-  EXPECT_EQ(ShortName("shop::Catalog<std::map<int, int> >::Size() const",
-                      false),
-            "shop::Catalog<…>::Size() const");
+  EXPECT_EQ(
+      ShortName("shop::Catalog<std::map<int, int> >::Size() const", false),
+      "shop::Catalog<…>::Size() const");
 }
 
 TEST(ShortNameTest, KeepsOperatorNames) {
@@ -76,8 +76,7 @@ TEST(ShortNameTest, KeepsOperatorNames) {
                       "const&)",
                       false),
             "operator< <…>(…)");
-  EXPECT_EQ(ShortName("operator new(unsigned long)", false),
-            "operator new(…)");
+  EXPECT_EQ(ShortName("operator new(unsigned long)", false), "operator new(…)");
   EXPECT_EQ(ShortName("Foo<int>::operator->() const", false),
             "Foo<…>::operator->() const");
   EXPECT_EQ(ShortName("Foo::operator std::vector<int, std::allocator<int> >"
