@@ -75,6 +75,14 @@ def compare(*args):
                           check=False)
 
 
+def compare_html(baseline, contender, name):
+    """Runs the tool with --html into TMP/`name`: (the process, the page)."""
+    out = os.path.join(TMP.name, name)
+    proc = compare(baseline, contender, "--html", out)
+    with open(out, encoding="utf-8") as f:
+        return proc, f.read()
+
+
 def table_rows(stdout):
     """{name: cells} of the text table's benchmark rows, cells split at two
     or more spaces; the time change (+1.2%, or - without a time on one side)
@@ -397,11 +405,9 @@ class SitesFixtureTest(unittest.TestCase):
         ])
 
     def test_html_has_sites_and_histogram(self):
-        out = os.path.join(TMP.name, "sites.html")
-        proc = compare(SITES_BASELINE, SITES_CONTENDER, "--html", out)
+        proc, page = compare_html(SITES_BASELINE, SITES_CONTENDER,
+                                  "sites.html")
         self.assertEqual(proc.returncode, 1)
-        with open(out, encoding="utf-8") as f:
-            page = f.read()
         # Sites matched by their frames, the new one marked; each frame a
         # line of its short name and where it is, its full name the title.
         self.assertIn('<td class="frame"><span class="tag">new</span><div '
@@ -434,10 +440,8 @@ class SitesFixtureTest(unittest.TestCase):
     def test_html_is_self_contained(self):
         for baseline, contender in ((SITES_BASELINE, SITES_CONTENDER),
                                     (STACKS_BASELINE, STACKS_CONTENDER)):
-            out = os.path.join(TMP.name, "self_contained.html")
-            compare(baseline, contender, "--html", out)
-            with open(out, encoding="utf-8") as f:
-                page = f.read().lower()
+            _, page = compare_html(baseline, contender, "self_contained.html")
+            page = page.lower()
             for needle in ("http:", "https:", "//cdn", "<link", " src=",
                            "url(", "@import", "@font-face"):
                 self.assertNotIn(needle, page)
@@ -458,11 +462,9 @@ class StacksFixtureTest(unittest.TestCase):
         ])
 
     def test_html_embeds_the_stacks_as_json(self):
-        out = os.path.join(TMP.name, "stacks.html")
-        proc = compare(STACKS_BASELINE, STACKS_CONTENDER, "--html", out)
+        proc, page = compare_html(STACKS_BASELINE, STACKS_CONTENDER,
+                                  "stacks.html")
         self.assertEqual(proc.returncode, 1)
-        with open(out, encoding="utf-8") as f:
-            page = f.read()
         start = page.index('<script type="application/json" class="fg-data">')
         data = page[page.index(">", start) + 1:page.index("</script>", start)]
         # Nothing in it ends the <script> element early.
@@ -480,19 +482,15 @@ class StacksFixtureTest(unittest.TestCase):
             data = json.load(f)
         data["benchmarks"][0]["alloc_stacks"] = {"iterations": 0}
         contender = write_json("bad_stacks.json", data)
-        out = os.path.join(TMP.name, "bad_stacks.html")
-        proc = compare(STACKS_BASELINE, contender, "--html", out)
+        proc, page = compare_html(STACKS_BASELINE, contender,
+                                  "bad_stacks.html")
         self.assertEqual(proc.returncode, 1, proc.stderr)
-        with open(out, encoding="utf-8") as f:
-            page = f.read()
         # The baseline's stacks are drawn alone.
         self.assertIn("The baseline&#x27;s stacks; the other run&#x27;s "
                       "alloc_stacks is not understood.", page)
         data["benchmarks"][0]["alloc_stacks"] = "not stacks"
         write_json("bad_stacks.json", data)
-        compare(contender, contender, "--html", out)
-        with open(out, encoding="utf-8") as f:
-            page = f.read()
+        _, page = compare_html(contender, contender, "bad_stacks.html")
         self.assertIn("alloc_stacks present but not understood.", page)
 
 

@@ -288,33 +288,35 @@ def js_list(strings):
     return "[" + ", ".join(json.dumps(s) for s in strings) + "]"
 
 
+def laid_out(page, script, element, marker, selectors, pattern, what):
+    """Runs `script` (which writes, into the element `element`, one line
+    `MARKER SELECTOR: ...` for each of `selectors`) in a copy of `page` laid
+    out at the screenshot's window size: {selector: the groups of `pattern`
+    after it}."""
+    dom = with_script(page, script % js_list(selectors), element)
+    found = {}
+    for selector in selectors:
+        match = re.search(re.escape(f"{marker} {selector}: ") + pattern, dom)
+        if match is None:
+            raise AssertionError(f"no {what} for {selector!r}")
+        found[selector] = match.groups()
+    return found
+
+
 def heights(page, selectors):
     """{selector: (count, least height, greatest height)} of the elements of
     each selector in `page`, laid out at the screenshot's window size."""
-    dom = with_script(page, HEIGHTS_SCRIPT % js_list(selectors), ".heights")
-    found = {}
-    for selector in selectors:
-        match = re.search(re.escape(f"heights {selector}: ") +
-                          r"(\d+) (-?\w+) (-?\w+)", dom)
-        if match is None:
-            raise AssertionError(f"no heights for {selector!r}")
-        found[selector] = (int(match.group(1)), match.group(2),
-                           match.group(3))
-    return found
+    found = laid_out(page, HEIGHTS_SCRIPT, ".heights", "heights", selectors,
+                     r"(\d+) (-?\w+) (-?\w+)", "heights")
+    return {k: (int(v[0]), v[1], v[2]) for k, v in found.items()}
 
 
 def boxes(page, selectors):
     """Where Chromium lays out the first element of each selector in `page`,
     at the screenshot's window size: {selector: (x, y, width, height)}."""
-    dom = with_script(page, BOX_SCRIPT % js_list(selectors), ".boxes")
-    found = {}
-    for selector in selectors:
-        match = re.search(re.escape(f"box {selector}: ") +
-                          r"(-?\d+) (-?\d+) (\d+) (\d+)", dom)
-        if match is None:
-            raise AssertionError(f"no layout box for {selector!r}")
-        found[selector] = tuple(int(v) for v in match.groups())
-    return found
+    found = laid_out(page, BOX_SCRIPT, ".boxes", "box", selectors,
+                     r"(-?\d+) (-?\d+) (\d+) (\d+)", "layout box")
+    return {k: tuple(int(x) for x in v) for k, v in found.items()}
 
 
 def colour(css):

@@ -102,25 +102,17 @@ void BM_Nest(benchmark::State& state) {
 }
 BENCHMARK(BM_Nest)->Iterations(5);
 
-// As BM_Nest, 80 calls deep: 81 frames of Nest, more than a site shows.
+// As BM_Nest, DEPTH calls deep: 80, more frames of Nest than a site shows;
+// 200, deeper than the stacks alloc_counter keeps.
 void BM_DeepNest(benchmark::State& state) {
+  const auto depth = static_cast<int>(state.range(0));
   for (auto _ : state) {
     std::vector<std::unique_ptr<Item>> out;
     out.reserve(1);
-    benchmark::DoNotOptimize(shop::inventory::Nest<Name>(80, &out));
+    benchmark::DoNotOptimize(shop::inventory::Nest<Name>(depth, &out));
   }
 }
-BENCHMARK(BM_DeepNest)->Iterations(5);
-
-// As BM_Nest, 200 calls deep: deeper than the stacks alloc_counter keeps.
-void BM_TooDeep(benchmark::State& state) {
-  for (auto _ : state) {
-    std::vector<std::unique_ptr<Item>> out;
-    out.reserve(1);
-    benchmark::DoNotOptimize(shop::inventory::Nest<Name>(200, &out));
-  }
-}
-BENCHMARK(BM_TooDeep)->Iterations(5);
+BENCHMARK(BM_DeepNest)->Arg(80)->Arg(200)->Iterations(5);
 
 // Make(int) twice and Make(long) once.
 void BM_Overloads(benchmark::State& state) {

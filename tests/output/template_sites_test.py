@@ -35,6 +35,7 @@ ITERATIONS = 5          # every benchmark's ->Iterations(5)
 ELLIPSIS = "\u2026"
 
 NEST = f"shop::inventory::Nest<{ELLIPSIS}>({ELLIPSIS})"
+DEEP_NEST = "BM_DeepNest/{}/iterations:5"
 ADD = f"shop::inventory::Catalog<{ELLIPSIS}>::Add({ELLIPSIS})"
 # Words of alloc_counter's hooks and of the allocators' plumbing.
 PLUMBING = ("operator new", "malloc", "allocate", "alloc_counter",
@@ -119,13 +120,13 @@ class ConsoleTest(unittest.TestCase):
     def test_recursion_is_one_frame_with_its_count(self):
         for binary in (DEBUG, NODEBUG):
             blocks, _ = site_blocks(binary, columns=200)
-            for name, calls in (("BM_Nest", "\u00d77"),
-                                ("BM_DeepNest", "\u00d781")):
-                block = blocks[f"{name}/iterations:5"][1]
+            for name, calls in (("BM_Nest/iterations:5", "\u00d77"),
+                                (DEEP_NEST.format(80), "\u00d781")):
+                block = blocks[name][1]
                 self.assertEqual("\n".join(block).count("Nest<"), 1, block)
                 self.assertIn(f"{NEST} {calls}", block[1])
             # Deeper than the stacks kept: the count is a lower bound.
-            block = blocks["BM_TooDeep/iterations:5"][1]
+            block = blocks[DEEP_NEST.format(200)][1]
             self.assertRegex(block[1], re.escape(NEST) + " \u00d7\\d+\\+")
 
     def test_overloads_keep_their_parameters(self):
@@ -238,13 +239,13 @@ class FoldedTest(unittest.TestCase):
         for binary in (DEBUG, NODEBUG):
             counts, _, _ = folded(binary)
             (deep,) = [f for f, _ in counts
-                       if f[0] == "BM_DeepNest/iterations:5" and NEST in f]
+                       if f[0] == DEEP_NEST.format(80) and NEST in f]
             self.assertEqual(deep.count(NEST), 81)
             self.assertEqual(deep[1],
                              f"(anonymous namespace)::BM_DeepNest({ELLIPSIS})")
             # Deeper than kept: marked, never passed off as whole.
             (too_deep,) = [f for f, _ in counts
-                           if f[0] == "BM_TooDeep/iterations:5" and NEST in f]
+                           if f[0] == DEEP_NEST.format(200) and NEST in f]
             self.assertEqual(too_deep[1], "[deeper frames]")
             self.assertGreaterEqual(too_deep.count(NEST), 64)
 
