@@ -48,6 +48,7 @@
 #include "alloc_counter/sites.h"
 #include "alloc_counter/stack_files.h"
 #include "alloc_counter/timed_run.h"
+#include "alloc_counter/version.h"
 #include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
 
@@ -63,6 +64,11 @@ __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cx
     benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file,
     std::string spec);
 }
+
+// Defined by c_alloc.cc where `//alloc_counter:malloc` counts the C
+// allocator (not under a sanitizer); absent, its address is null.
+extern "C" const int alloc_counter_c_allocator_linked
+    __attribute__((weak));
 
 namespace alloc_counter {
 namespace internal {
@@ -146,6 +152,30 @@ void InitializeWithFlags(int* argc, char** argv, void (*help)()) {
   __real__ZN9benchmark10InitializeEPiPPcPFvvE(argc, argv, &PrintUsage);
 }
 
+// Adds to Google Benchmark's context (the header of the console, `context`
+// in JSON) how this run counts, so that runs counted differently are not
+// compared as if they were alike: alloc_counter's version, the mode, the
+// paused policy, whether C allocations are counted (with
+// `//alloc_counter:malloc`, in the memory run: in timed mode the C calls are
+// not counted), and the sites asked for. Once per process.
+void AddCountingContext() {
+  static bool added = false;
+  if (added) return;
+  added = true;
+  const Flags& flags = TheFlags();
+  const bool c_counted =
+      &alloc_counter_c_allocator_linked != nullptr && !flags.timed;
+  benchmark::AddCustomContext("alloc_counter_version", ALLOC_COUNTER_VERSION);
+  benchmark::AddCustomContext("alloc_counter_mode",
+                              flags.timed ? "timed" : "memory_run");
+  benchmark::AddCustomContext("alloc_counter_paused",
+                              flags.count_paused ? "include" : "exclude");
+  benchmark::AddCustomContext("alloc_counter_c_allocator",
+                              c_counted ? "counted" : "not counted");
+  benchmark::AddCustomContext("alloc_counter_sites",
+                              std::to_string(flags.sites));
+}
+
 // Runs the benchmarks with `display` and `file` (either may be null, as in
 // Google Benchmark's own overloads) each wrapped in a ColumnReporter; `run`
 // calls Google Benchmark's RunSpecifiedBenchmarks() with the two reporters.
@@ -160,6 +190,7 @@ size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
     AudienceScope audience(Audience::kNobody);
     return run(display, file);
   }
+  AddCountingContext();
   std::unique_ptr<BenchmarkReporter> default_display;
   if (display == nullptr) {
     // Built from --benchmark_format, --benchmark_color and

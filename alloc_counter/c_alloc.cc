@@ -71,6 +71,10 @@ const bool kNoticePrinted = [] {
 #include "alloc_counter/hook_state.h"
 #include "alloc_counter/thread_counters.h"
 
+// Tells alloc_counter.cc, which declares it weak, that this program counts
+// the C allocator: the run's JSON context says so.
+extern "C" const int alloc_counter_c_allocator_linked = 1;
+
 namespace {
 
 using alloc_counter::internal::BootstrapAllocate;

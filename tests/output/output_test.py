@@ -211,15 +211,45 @@ class OutputTest(unittest.TestCase):
                 self.assertAlmostEqual(aggregates[stat][column], value,
                                        places=12, msg=f"{stat} {column}")
 
+    def test_json_context_says_how_the_run_counts(self):
+        def context(*args):
+            out = run("--benchmark_filter=BM_HoldThenFree",
+                      "--benchmark_format=json", *args).stdout
+            return {k: v for k, v in json.loads(out)["context"].items()
+                    if k.startswith("alloc_counter_")}
+
+        default = context()
+        self.assertRegex(default.pop("alloc_counter_version"),
+                         r"^\d+\.\d+\.\d+$")
+        self.assertEqual(default, {
+            "alloc_counter_mode": "memory_run",
+            "alloc_counter_paused": "exclude",
+            "alloc_counter_c_allocator": "not counted",
+            "alloc_counter_sites": "0"})
+        changed = context("--alloc_counter_mode=timed",
+                          "--alloc_counter_paused=include",
+                          "--alloc_counter_sites=7")
+        del changed["alloc_counter_version"]
+        self.assertEqual(changed, {
+            "alloc_counter_mode": "timed",
+            "alloc_counter_paused": "include",
+            "alloc_counter_c_allocator": "not counted",
+            "alloc_counter_sites": "7"})
+        # Nothing counted, nothing said.
+        self.assertEqual(context("--alloc_counter_columns=false"), {})
+
     def test_file_reporter_gets_columns(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "out.csv")
             run("--benchmark_filter=BM_HoldThenFree", f"--benchmark_out={out}",
                 "--benchmark_out_format=csv")
             with open(out) as f:
+                # Google Benchmark's context comes first, alloc_counter's
+                # (alloc_counter_mode: ...) among it.
                 (row,) = list(csv.DictReader(
                     line for line in f if not line.startswith(
-                        ("Run", "CPU", "  ", "Load", "***", "20"))))
+                        ("Run", "CPU", "  ", "Load", "***", "20",
+                         "alloc_counter_"))))
         self.assertEqual(tuple(float(row[c]) for c in COLUMNS),
                          EXPECTED["BM_HoldThenFree"])
 

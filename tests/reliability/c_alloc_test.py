@@ -171,6 +171,24 @@ class ColumnsTest(unittest.TestCase):
         self.assertEqual(tuple(rows["BM_NewAndMalloc"][f] for f in FIELDS),
                          (1, 40, 103))
 
+    def test_the_json_context_says_whether_c_calls_are_counted(self):
+        # Under a sanitizer //alloc_counter:malloc is compiled out; in timed
+        # mode C calls are not counted; without the target, never.
+        linked = not heaptrack.sanitizer_runtime(BINARIES["glibc"])
+        cases = [
+            (BINARIES["glibc"], [], "counted" if linked else "not counted"),
+            (BINARIES["glibc"], ["--alloc_counter_mode=timed"],
+             "not counted"),
+            (BINARIES["without_malloc"], [], "not counted"),
+        ]
+        for binary, args, want in cases:
+            with self.subTest(binary=os.path.basename(binary), args=args):
+                out = run_binary(binary, "--benchmark_filter=^BM_Strdup/",
+                                 "--benchmark_format=json", *args).stdout
+                self.assertEqual(
+                    json.loads(out)["context"]["alloc_counter_c_allocator"],
+                    want)
+
     def test_without_the_target_only_operator_new_counts(self):
         rows = run_json(BINARIES["without_malloc"])
         for name, want in EXPECTED_WITHOUT_MALLOC.items():
