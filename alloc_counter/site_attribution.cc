@@ -133,8 +133,8 @@ SiteFrame FrameOf(const NamedFrame& f) {
 }
 
 // The site of a stack of `depth` addresses: see site_attribution.h.
-// Consecutive frames of the same function (recursion) are one frame that
-// counts them.
+// Consecutive frames of the same function (recursion; GCC's clones of one
+// function are the same function) are one frame that counts them.
 std::vector<SiteFrame> SiteOf(const std::vector<Frame>& frames, size_t depth) {
   // Past alloc_counter's frames (operator new, malloc), which come first...
   size_t first = 0;
@@ -150,7 +150,8 @@ std::vector<SiteFrame> SiteOf(const std::vector<Frame>& frames, size_t depth) {
   for (; i < frames.size(); ++i) {
     if (frames[i].kind != Kind::kProgram) break;
     const NamedFrame& f = *frames[i].named;
-    if (!shown.empty() && shown.back().function == f.function) {
+    if (!shown.empty() && WithoutCloneSuffixes(shown.back().function) ==
+                              WithoutCloneSuffixes(f.function)) {
       ++shown.back().repeated_min;
       ++shown.back().repeated_max;
       continue;
@@ -208,7 +209,8 @@ std::vector<const NamedFrame*> StackOf(const std::vector<Frame>& frames,
 std::string SiteKey(const std::vector<SiteFrame>& frames) {
   std::string key;
   for (const SiteFrame& f : frames) {
-    absl::StrAppend(&key, f.function, "\x1f", f.file, "\x1f", f.line, "\x1e");
+    absl::StrAppend(&key, WithoutCloneSuffixes(f.function), "\x1f", f.file,
+                    "\x1f", f.line, "\x1e");
   }
   return key;
 }

@@ -177,6 +177,15 @@ std::string ShortName(absl::string_view name, bool keep_parameters) {
   return WithoutReturnType(elided);
 }
 
+absl::string_view WithoutCloneSuffixes(absl::string_view name) {
+  while (absl::EndsWith(name, "]")) {
+    const size_t clone = name.rfind(" [clone ");
+    if (clone == absl::string_view::npos) break;
+    name = name.substr(0, clone);
+  }
+  return name;
+}
+
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
   for (const char c : text) {

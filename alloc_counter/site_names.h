@@ -47,6 +47,13 @@ namespace internal {
 // returned unchanged.
 std::string ShortName(absl::string_view name, bool keep_parameters);
 
+// WithoutCloneSuffixes()
+//
+// `name` without the ` [clone .constprop.0]` suffixes that GCC gives the
+// copies of a function it specialises: at -O3 each level of a recursion
+// can be a clone of its own, and all of them are the one function.
+absl::string_view WithoutCloneSuffixes(absl::string_view name);
+
 // DisplayWidth()
 //
 // The columns `text` takes in a terminal: its UTF-8 code points.

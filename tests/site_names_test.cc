@@ -100,6 +100,15 @@ TEST(ShortNameTest, LeavesNamesThatAreNotCxxAlone) {
   EXPECT_EQ(ShortName("main", false), "main");
 }
 
+TEST(WithoutCloneSuffixesTest, DropsEveryTrailingCloneSuffix) {
+  EXPECT_EQ(WithoutCloneSuffixes("int Nest<int>(int) [clone .constprop.4]"),
+            "int Nest<int>(int)");
+  EXPECT_EQ(WithoutCloneSuffixes("f(int) [clone .isra.0] [clone .cold]"),
+            "f(int)");
+  EXPECT_EQ(WithoutCloneSuffixes("f(int)"), "f(int)");
+  EXPECT_EQ(WithoutCloneSuffixes("g[abi:cxx11]()"), "g[abi:cxx11]()");
+}
+
 TEST(DisplayWidthTest, CountsCodePoints) {
   EXPECT_EQ(DisplayWidth("a<…>"), 4u);
   EXPECT_EQ(DisplayWidth(""), 0u);
