@@ -67,8 +67,7 @@ __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cx
 
 // Defined by c_alloc.cc where `//alloc_counter:malloc` counts the C
 // allocator (not under a sanitizer); absent, its address is null.
-extern "C" const int alloc_counter_c_allocator_linked
-    __attribute__((weak));
+extern "C" const int alloc_counter_c_allocator_linked __attribute__((weak));
 
 namespace alloc_counter {
 namespace internal {

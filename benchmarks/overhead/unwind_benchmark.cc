@@ -23,7 +23,7 @@ constexpr int kMaxFrames = 128;
 __attribute__((noinline)) int Nest(int depth, Unwinder unwind,
                                    benchmark::State* state) {
   if (depth > 0) {
-    const int frames = Nest(depth - 1, unwind, state);
+    int frames = Nest(depth - 1, unwind, state);
     benchmark::DoNotOptimize(frames);
     return frames;
   }

@@ -50,7 +50,7 @@ __attribute__((noinline)) int Nest(
     out->push_back(std::make_unique<Item<Name>>());  // site:nest_leaf
     return 1;
   }
-  const int n = Nest<Name>(depth - 1, out);  // site:nest_recurse
+  int n = Nest<Name>(depth - 1, out);  // site:nest_recurse
   benchmark::DoNotOptimize(n);
   return n + 1;
 }
@@ -95,8 +95,8 @@ BENCHMARK_TEMPLATE(BM_CatalogAdd, Name)->Iterations(5);
 void BM_Nest(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<std::unique_ptr<Item>> out;
-    out.reserve(1);                                      // site:nest_reserve
-    const int n = shop::inventory::Nest<Name>(6, &out);  // site:nest_caller
+    out.reserve(1);                                // site:nest_reserve
+    int n = shop::inventory::Nest<Name>(6, &out);  // site:nest_caller
     benchmark::DoNotOptimize(n);
   }
 }
