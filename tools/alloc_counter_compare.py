@@ -6,6 +6,7 @@ Benchmark runs (the package compare/, beside this file in the source tree
 and under Bazel, in share/alloc_counter/ once installed with CMake).
 
     alloc_counter_compare BASELINE.json CONTENDER.json [options]
+    alloc_counter_compare --export=FORMAT RUN.json
 """
 
 import os

@@ -4,17 +4,21 @@
 
 Runs compare_baseline_benchmark and compare_contender_benchmark (one source,
 compiled without and with EXTRA_ALLOCATION, linked with //alloc_counter:main)
-the way a CI job does, compares their JSON output with alloc_counter_compare,
-and checks the rows of its table, its Markdown and JSON output and its exit
-statuses; then its answers to bad input, and the tables and HTML report of
-hand-written JSON with allocation sites, size histograms and allocation
-stacks.
+the way a CI job does (with --alloc_counter_sites=5), compares their JSON
+output with alloc_counter_compare, and checks the rows of its table, the
+allocation site the contender adds, its Markdown and JSON output and its exit
+statuses, and its exports for dashboards; then its answers to bad input and
+to runs counted differently, and the tables and HTML report of hand-written
+JSON with allocation sites, size histograms and allocation stacks.
 
 Arguments: the tool, the baseline and contender binaries, the baseline and
-contender JSON fixtures with sites, and those with stacks.
+contender JSON fixtures with sites, those with stacks, the benchmarks' source
+(compare_benchmark.cc), and the baseline and contender JSON fixtures whose
+sites changed.
 """
 
 import json
+import math
 import os
 import re
 import subprocess
@@ -25,7 +29,8 @@ import unittest
 from tests.run import run as run_binary
 
 TOOL = BASELINE_BIN = CONTENDER_BIN = SITES_BASELINE = SITES_CONTENDER = None
-STACKS_BASELINE = STACKS_CONTENDER = None
+STACKS_BASELINE = STACKS_CONTENDER = SOURCE = None
+DIFF_BASELINE = DIFF_CONTENDER = None
 TMP = None  # tempfile.TemporaryDirectory, for the module
 BASELINE = CONTENDER = None  # JSON written by the two binaries
 
@@ -62,11 +67,11 @@ MEMORY_FIELDS = ("allocs/iter", "bytes/iter", "peak_bytes", "allocs_per_iter",
                  "max_bytes_used", "total_allocated_bytes", "net_heap_growth")
 
 
-def run_benchmark(binary, out):
+def run_benchmark(binary, out, *flags):
     # No --benchmark_min_time: every benchmark fixes its iterations, which
     # works alike on Google Benchmark 1.7 and 1.8+.
     run_binary(binary, f"--benchmark_out={out}", "--benchmark_out_format=json",
-               "--benchmark_color=false")
+               "--benchmark_color=false", "--alloc_counter_sites=5", *flags)
     return out
 
 
@@ -107,6 +112,32 @@ def write_json(name, data):
     return path
 
 
+def load_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def with_context(path, name, **fields):
+    """A copy of the JSON file at `path` whose context has `fields`; a field
+    set to None is removed."""
+    data = load_json(path)
+    for field, value in fields.items():
+        if value is None:
+            data["context"].pop(field, None)
+        else:
+            data["context"][field] = value
+    return write_json(name, data)
+
+
+def source_line(marker):
+    """The number of the line of compare_benchmark.cc that holds
+    `marker`."""
+    with open(SOURCE, encoding="utf-8") as f:
+        found = [n for n, line in enumerate(f, 1) if marker in line]
+    assert len(found) == 1, found
+    return found[0]
+
+
 def without(path, fields, name):
     """A copy of the JSON file at `path` whose benchmarks lack `fields`."""
     with open(path, encoding="utf-8") as f:
@@ -115,6 +146,65 @@ def without(path, fields, name):
         for field in fields:
             row.pop(field, None)
     return write_json(name, data)
+
+
+def is_number(value):
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def bmf_errors(data):
+    """What makes `data` not Bencher Metric Format JSON, [] if nothing: an
+    object keyed by benchmark name, each an object keyed by measure slug
+    (lowercase letters, digits and '-'), each measure an object with a
+    numeric "value" and, besides it, only a numeric "lower_value" and
+    "upper_value"."""
+    if not isinstance(data, dict):
+        return ["not an object"]
+    errors = []
+    for name, measures in data.items():
+        if not isinstance(measures, dict) or not measures:
+            errors.append(f"{name}: not an object of measures")
+            continue
+        for slug, metric in measures.items():
+            if not re.fullmatch(r"[a-z0-9-]+", slug):
+                errors.append(f"{name}: {slug!r} is not a slug")
+            if not isinstance(metric, dict) or not is_number(
+                    metric.get("value")):
+                errors.append(f"{name}: {slug}: no numeric value")
+                continue
+            for key in set(metric) - {"value"}:
+                if key not in ("lower_value", "upper_value") or not is_number(
+                        metric[key]):
+                    errors.append(f"{name}: {slug}: {key!r}")
+    return errors
+
+
+def custom_smaller_is_better_errors(data):
+    """What makes `data` not the input of github-action-benchmark's tool
+    customSmallerIsBetter, [] if nothing: a list of objects with a string
+    "name" (each its own), a string "unit" and a numeric "value", and
+    besides them only a string "range" and "extra"."""
+    if not isinstance(data, list):
+        return ["not a list"]
+    errors = []
+    names = set()
+    for entry in data:
+        if not isinstance(entry, dict):
+            errors.append(f"{entry!r}: not an object")
+            continue
+        if not isinstance(entry.get("name"), str) or entry["name"] in names:
+            errors.append(f"{entry!r}: no name, or one seen before")
+        names.add(entry.get("name"))
+        if not isinstance(entry.get("unit"), str):
+            errors.append(f"{entry!r}: no unit")
+        if not is_number(entry.get("value")):
+            errors.append(f"{entry!r}: no numeric value")
+        for key in set(entry) - {"name", "unit", "value"}:
+            if key not in ("range", "extra") or not isinstance(entry[key],
+                                                               str):
+                errors.append(f"{entry!r}: {key!r}")
+    return errors
 
 
 class RealRunsTest(unittest.TestCase):
@@ -126,11 +216,13 @@ class RealRunsTest(unittest.TestCase):
         self.assertEqual(table_rows(proc.stdout), ROWS_SAME)
         self.assertIn("No regression: no allocs/iter or bytes/iter grew by "
                       "more than 0% (--max-increase).", proc.stdout)
+        self.assertNotIn("allocation site", proc.stdout)
         self.assertEqual(proc.stderr, "")
 
     def test_one_more_allocation_exits_1(self):
         proc = compare(BASELINE, CONTENDER)
         self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(proc.stderr, "")  # counted alike
         self.assertEqual(table_rows(proc.stdout), ROWS_CHANGED)
         lines = proc.stdout.splitlines()
         self.assertEqual(lines[0], f"baseline:  {BASELINE}")
@@ -144,6 +236,107 @@ class RealRunsTest(unittest.TestCase):
             "contender.",
             "Time: cpu_time (real_time for /real_time), for context; not "
             "gated."])
+
+    def extra_site(self):
+        """The frames of the contender's site of BM_Grows whose caller is
+        the line marked `site:extra`, checked: test_util::Allocate (inlined,
+        at its line in allocate.h) called from BM_Grows at that line."""
+        extra = source_line("// site:extra")
+        rows = [row for row in load_json(CONTENDER)["benchmarks"]
+                if row["name"] == GROWS]
+        self.assertEqual(len(rows), 1)
+        sites = [s["frames"] for s in rows[0]["alloc_sites"]
+                 if s["frames"][-1].get("line") == extra]
+        self.assertEqual(len(sites), 1, rows[0]["alloc_sites"])
+        frames = sites[0]
+        self.assertEqual(
+            [f["function"] for f in frames],
+            ["test_util::Allocate(unsigned long)",
+             "(anonymous namespace)::BM_Grows(benchmark::State&)"])
+        self.assertTrue(frames[0]["file"].endswith("tests/util/allocate.h"))
+        self.assertTrue(frames[1]["file"].endswith(
+            "tests/compare/compare_benchmark.cc"))
+        return frames, extra
+
+    def test_text_names_the_added_allocation(self):
+        frames, extra = self.extra_site()
+        proc = compare(BASELINE, CONTENDER)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        lines = proc.stdout.splitlines()
+        start = lines.index(f"  {GROWS}: allocs/iter 1 -> 2 (+100.0%), "
+                            "bytes/iter 100 -> 128 (+28.0%)")
+        # Only the new site: BM_Grows's other, at the line above, is the
+        # same in both runs.
+        self.assertEqual(lines[start + 1:start + 5], [
+            "    change    allocs/iter  bytes/iter  allocation site",
+            "    appeared       0 -> 1     0 -> 28  test_util::Allocate(…) "
+            f"at allocate.h:{frames[0]['line']}",
+            " " * 41 + "called from (anonymous namespace)::BM_Grows(…) at "
+            f"compare_benchmark.cc:{extra}",
+            "Benchmarks: 4 compared, 1 only in baseline, 1 only in "
+            "contender.",
+        ])
+
+    def test_markdown_names_the_added_allocation(self):
+        frames, extra = self.extra_site()
+        proc = compare(BASELINE, CONTENDER, "--format=markdown")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[12:19], [
+            "",
+            f"#### Allocation sites of `{GROWS}` that changed",
+            "",
+            "| change | allocs/iter | bytes/iter | allocation site |",
+            "|:--|--:|--:|:--|",
+            "| appeared | 0 → 1 | 0 → 28 | `test_util::Allocate(…)` at "
+            f"`allocate.h:{frames[0]['line']}`<br>called from "
+            "`(anonymous namespace)::BM_Grows(…)` at "
+            f"`compare_benchmark.cc:{extra}` |",
+            "",
+        ])
+        self.assertEqual(lines[19], f"Baseline `{BASELINE}`, contender "
+                         f"`{CONTENDER}`. Time (cpu_time, real_time for "
+                         "/real_time) is for context and not gated.")
+
+    def test_json_lists_the_added_allocation(self):
+        frames, _ = self.extra_site()
+        proc = compare(BASELINE, CONTENDER, "--format=json")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        by_name = {b["name"]: b for b in json.loads(proc.stdout)["benchmarks"]}
+        self.assertEqual(by_name[GROWS]["site_changes"], [{
+            "status": "appeared",
+            "frames": frames,
+            "baseline": {"allocs_per_iter": 0, "bytes_per_iter": 0},
+            "contender": {"allocs_per_iter": 1, "bytes_per_iter": 28},
+        }])
+        self.assertIsNone(by_name[GROWS]["other_sites_change"])
+        # Listed for regressions only.
+        for name in (STEADY, NONE, REPEATED, REMOVED, ADDED):
+            self.assertIsNone(by_name[name]["site_changes"], name)
+
+    def test_timed_run_against_memory_run_exits_2(self):
+        timed = run_benchmark(BASELINE_BIN,
+                              os.path.join(TMP.name, "timed.json"),
+                              "--alloc_counter_mode=timed")
+        proc = compare(BASELINE, timed)
+        self.assertEqual(proc.returncode, 2, proc.stdout)
+        self.assertEqual(proc.stdout, "")
+        self.assertEqual(
+            proc.stderr,
+            "alloc_counter_compare: the counting mode differs: "
+            f'alloc_counter_mode is "memory_run" in {BASELINE} but "timed" '
+            f"in {timed}; not compared (--allow-config-change compares "
+            "anyway)\n")
+        # Allowed, it compares: this binary's counts are the same in both
+        # modes.
+        proc = compare(BASELINE, timed, "--allow-config-change")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(
+            proc.stderr,
+            "alloc_counter_compare: warning: the counting mode differs: "
+            f'alloc_counter_mode is "memory_run" in {BASELINE} but "timed" '
+            f"in {timed}; compared as --allow-config-change allows\n")
+        self.assertEqual(table_rows(proc.stdout), ROWS_SAME)
 
     def test_header_and_columns_line_up(self):
         proc = compare(BASELINE, CONTENDER)
@@ -366,6 +559,53 @@ class BadInputTest(unittest.TestCase):
                 self.assertEqual(proc.returncode, 2)
                 self.assertIn("usage: alloc_counter_compare", proc.stderr)
 
+    def assert_usage_error(self, args, message):
+        proc = compare(*args)
+        self.assertEqual(proc.returncode, 2, proc.stdout)
+        self.assertEqual(proc.stdout, "")
+        lines = proc.stderr.splitlines()
+        self.assertEqual(lines[0], "usage: alloc_counter_compare [options] "
+                         "BASELINE.json CONTENDER.json")
+        self.assertEqual(lines[-1], f"alloc_counter_compare: error: {message}")
+
+    def test_file_arguments(self):
+        self.assert_usage_error(
+            [BASELINE], "two JSON files are needed, BASELINE.json and "
+            "CONTENDER.json (or --export=FORMAT and one)")
+        self.assert_usage_error(
+            [], "two JSON files are needed, BASELINE.json and "
+            "CONTENDER.json (or --export=FORMAT and one)")
+        self.assert_usage_error(["--export=bmf"],
+                                "--export reads one JSON file, RUN.json")
+        self.assert_usage_error(["--export=bmf", BASELINE, CONTENDER],
+                                "--export reads one JSON file, RUN.json")
+
+    def test_export_takes_no_comparison_options(self):
+        for option in ("--format=json", "--html=out.html",
+                       "--max-increase=5", "--allow-config-change"):
+            with self.subTest(option=option):
+                self.assert_usage_error(
+                    ["--export=github-action-benchmark", option, CONTENDER],
+                    f"--export takes no {option.split('=')[0]}")
+        self.assert_usage_error(
+            ["--export=csv", CONTENDER],
+            "argument --export: invalid choice: 'csv' (choose from 'bmf', "
+            "'github-action-benchmark')")
+
+    def test_export_of_bad_input(self):
+        missing = os.path.join(TMP.name, "missing.json")
+        self.assert_bad(["--export=bmf", missing], f"{missing}: no such file")
+        plain = without(CONTENDER, MEMORY_FIELDS, "plain_export.json")
+        self.assert_bad(["--export=github-action-benchmark", plain],
+                        f"{plain}: no memory fields: no benchmark has "
+                        "allocs/iter (alloc_counter's column) or "
+                        "allocs_per_iter (Google Benchmark's MemoryManager "
+                        "field); link the benchmark with //alloc_counter:main "
+                        "or //alloc_counter")
+        self.assert_bad(["--export=bmf", "--filter=NoSuchBenchmark",
+                         CONTENDER],
+                        f"{CONTENDER}: no benchmark name matches --filter")
+
     def test_help_says_the_limit_is_relative(self):
         proc = compare("--help")
         self.assertEqual(proc.returncode, 0)
@@ -399,6 +639,11 @@ class SitesFixtureTest(unittest.TestCase):
             "(--max-increase):",
             "  BM_Parse: allocs/iter 3 -> 4 (+33.3%), bytes/iter 240 -> 288 "
             "(+20.0%)",
+            "    change    allocs/iter  bytes/iter  allocation site",
+            "    appeared       0 -> 1     0 -> 48  std::basic_string<…>::"
+            "_M_create at basic_string.tcc:141",
+            " " * 41 + "called from Parser::Intern(…) at parser.cc:88",
+            " " * 41 + "called from Parser::Parse(…) at parser.cc:17",
             "Benchmarks: 3 compared.",
             "Time: cpu_time (real_time for /real_time), for context; not "
             "gated.",
@@ -494,6 +739,371 @@ class StacksFixtureTest(unittest.TestCase):
         self.assertIn("alloc_stacks present but not understood.", page)
 
 
+class ExportTest(unittest.TestCase):
+    """--export: the contender's figures for Bencher and for
+    github-action-benchmark, checked against each format's rules."""
+
+    # allocs/iter, bytes/iter and peak bytes of the contender's benchmarks.
+    FIGURES = {GROWS: (2, 128, 128), STEADY: (1, 64, 64), NONE: (0, 0, 0),
+               REPEATED: (2, 32, 16), ADDED: (1, 8, 8)}
+
+    def export(self, export_format, path, *args):
+        proc = compare(f"--export={export_format}", path, *args)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        return json.loads(proc.stdout)
+
+    def test_bmf(self):
+        data = self.export("bmf", CONTENDER)
+        self.assertEqual(bmf_errors(data), [])
+        self.assertEqual(data, {
+            name: {"allocs-per-iter": {"value": a},
+                   "bytes-per-iter": {"value": b},
+                   "peak-bytes": {"value": p}}
+            for name, (a, b, p) in self.FIGURES.items()})
+        self.assertEqual(list(data), list(self.FIGURES))  # in file order
+
+    def test_github_action_benchmark(self):
+        data = self.export("github-action-benchmark", CONTENDER)
+        self.assertEqual(custom_smaller_is_better_errors(data), [])
+        self.assertEqual(data, [
+            entry for name, (a, b, p) in self.FIGURES.items()
+            for entry in (
+                {"name": f"{name} - allocs/iter", "unit": "allocs/iter",
+                 "value": a},
+                {"name": f"{name} - bytes/iter", "unit": "bytes/iter",
+                 "value": b},
+                {"name": f"{name} - peak bytes", "unit": "bytes",
+                 "value": p})])
+
+    def test_whole_numbers_have_no_fraction(self):
+        text = compare("--export=bmf", CONTENDER).stdout
+        self.assertIn('"value": 128\n', text)
+        self.assertNotIn(".0", text)
+
+    def test_iteration_rows_only(self):
+        # An aggregate that says otherwise is not read, a fraction is
+        # kept, and a failed benchmark is left out.
+        data = load_json(CONTENDER)
+        for row in data["benchmarks"]:
+            if row["name"] == f"{REPEATED}_mean":
+                row["allocs/iter"] = 99
+            if row["name"] == GROWS:
+                row["allocs/iter"] = 0.0625
+            if row["name"] == STEADY:
+                row.update(error_occurred=True, error_message="no input")
+        path = write_json("export_rows.json", data)
+        bmf = self.export("bmf", path)
+        self.assertEqual(bmf_errors(bmf), [])
+        self.assertEqual(list(bmf), [GROWS, NONE, REPEATED, ADDED])
+        self.assertEqual(bmf[REPEATED]["allocs-per-iter"], {"value": 2})
+        self.assertEqual(bmf[GROWS]["allocs-per-iter"], {"value": 0.0625})
+
+    def test_filter(self):
+        data = self.export("github-action-benchmark", CONTENDER,
+                           "--filter=Steady")
+        self.assertEqual([e["name"] for e in data],
+                         [f"{STEADY} - allocs/iter", f"{STEADY} - bytes/iter",
+                          f"{STEADY} - peak bytes"])
+
+    def test_the_checks_find_what_breaks_the_formats(self):
+        for bad in ([], {"b": {}}, {"b": {"Allocs/Iter": {"value": 1}}},
+                    {"b": {"allocs": {"value": "1"}}},
+                    {"b": {"allocs": {"value": True}}},
+                    {"b": {"allocs": {"value": 1, "unit": "x"}}},
+                    {"b": {"allocs": {"value": 1, "lower_value": None}}}):
+            with self.subTest(bad=bad):
+                self.assertNotEqual(bmf_errors(bad), [])
+        self.assertEqual(bmf_errors(
+            {"b": {"allocs": {"value": 1.5, "lower_value": 1,
+                              "upper_value": 2}}}), [])
+        entry = {"name": "b", "unit": "allocs/iter", "value": 1}
+        for bad in ({}, [1], [dict(entry, value="1")], [dict(entry, unit=1)],
+                    [{"name": "b", "value": 1}], [entry, entry],
+                    [dict(entry, range=5)], [dict(entry, other="x")]):
+            with self.subTest(bad=bad):
+                self.assertNotEqual(custom_smaller_is_better_errors(bad), [])
+        self.assertEqual(custom_smaller_is_better_errors(
+            [dict(entry, range="± 1", extra="x")]), [])
+
+
+class ConfigTest(unittest.TestCase):
+    """Runs counted differently: the context fields of how a run counts,
+    on the hand-written site_diff_* JSON (written by the same version,
+    counted alike but for the number of sites, 5 and 10)."""
+
+    def test_same_counting_and_other_sites_setting_compare_silently(self):
+        proc = compare(DIFF_BASELINE, DIFF_CONTENDER)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(proc.stderr, "")
+
+    def test_counting_differently_exits_2(self):
+        for field, old, new, what in (
+                ("alloc_counter_mode", "memory_run", "timed",
+                 "counting mode"),
+                ("alloc_counter_paused", "exclude", "include",
+                 "paused policy"),
+                ("alloc_counter_c_allocator", "not counted", "counted",
+                 "C-allocator setting")):
+            with self.subTest(field=field):
+                contender = with_context(DIFF_CONTENDER, "counted.json",
+                                         **{field: new})
+                proc = compare(DIFF_BASELINE, contender)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(proc.stdout, "")
+                self.assertEqual(
+                    proc.stderr,
+                    f"alloc_counter_compare: the {what} differs: {field} is "
+                    f'"{old}" in {DIFF_BASELINE} but "{new}" in {contender}; '
+                    "not compared (--allow-config-change compares anyway)\n")
+
+    def test_each_difference_is_a_line(self):
+        contender = with_context(DIFF_CONTENDER, "timed.json",
+                                 alloc_counter_mode="timed",
+                                 alloc_counter_c_allocator="counted",
+                                 library_version="v1.8.3")
+        proc = compare(DIFF_BASELINE, contender)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr.splitlines(), [
+            "alloc_counter_compare: warning: the Google Benchmark version "
+            f'differs: library_version is "v1.7.1" in {DIFF_BASELINE} but '
+            f'"v1.8.3" in {contender}',
+            "alloc_counter_compare: the counting mode differs: "
+            f'alloc_counter_mode is "memory_run" in {DIFF_BASELINE} but '
+            f'"timed" in {contender}; not compared (--allow-config-change '
+            "compares anyway)",
+            "alloc_counter_compare: the C-allocator setting differs: "
+            f'alloc_counter_c_allocator is "not counted" in {DIFF_BASELINE} '
+            f'but "counted" in {contender}; not compared '
+            "(--allow-config-change compares anyway)",
+        ])
+
+    def test_allow_config_change_compares_and_says_so(self):
+        contender = with_context(DIFF_CONTENDER, "timed.json",
+                                 alloc_counter_mode="timed")
+        proc = compare(DIFF_BASELINE, contender, "--allow-config-change")
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(
+            proc.stderr,
+            "alloc_counter_compare: warning: the counting mode differs: "
+            f'alloc_counter_mode is "memory_run" in {DIFF_BASELINE} but '
+            f'"timed" in {contender}; compared as --allow-config-change '
+            "allows\n")
+        self.assertEqual(proc.stdout.splitlines()[:2],
+                         [f"baseline:  {DIFF_BASELINE}",
+                          f"contender: {contender}"])
+        # Runs counted alike: the option changes nothing.
+        proc = compare(DIFF_BASELINE, DIFF_BASELINE, "--allow-config-change")
+        self.assertEqual((proc.returncode, proc.stderr), (0, ""))
+
+    def test_other_versions_warn_and_keep_the_status(self):
+        contender = with_context(DIFF_BASELINE, "versions.json",
+                                 library_version="v1.8.3",
+                                 alloc_counter_version="0.2.0")
+        proc = compare(DIFF_BASELINE, contender)
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(proc.stderr.splitlines(), [
+            "alloc_counter_compare: warning: the Google Benchmark version "
+            f'differs: library_version is "v1.7.1" in {DIFF_BASELINE} but '
+            f'"v1.8.3" in {contender}',
+            "alloc_counter_compare: warning: the alloc_counter version "
+            'differs: alloc_counter_version is "0.1.0" in '
+            f'{DIFF_BASELINE} but "0.2.0" in {contender}',
+        ])
+
+    def test_a_field_in_one_file_only_warns(self):
+        older = with_context(DIFF_CONTENDER, "older.json",
+                             alloc_counter_mode=None, library_version=None)
+        for args, has, lacks in (((DIFF_BASELINE, older), DIFF_BASELINE,
+                                  older),
+                                 ((older, DIFF_BASELINE), DIFF_BASELINE,
+                                  older)):
+            with self.subTest(args=args):
+                proc = compare(*args)
+                self.assertIn(proc.returncode, (0, 1))
+                self.assertEqual(proc.stderr.splitlines(), [
+                    "alloc_counter_compare: warning: cannot tell whether the "
+                    "counting mode is the same: alloc_counter_mode is "
+                    f'"memory_run" in {has} but missing in {lacks}',
+                    "alloc_counter_compare: warning: cannot tell whether the "
+                    "Google Benchmark version is the same: library_version "
+                    f'is "v1.7.1" in {has} but missing in {lacks}',
+                ])
+        proc = compare(DIFF_BASELINE, older)
+        self.assertEqual(proc.returncode, 1)
+
+    def test_fields_missing_in_both_say_nothing(self):
+        proc = compare(SITES_BASELINE, SITES_CONTENDER)
+        self.assertEqual((proc.returncode, proc.stderr), (1, ""))
+
+    def test_a_context_that_is_not_an_object(self):
+        data = load_json(SITES_CONTENDER)
+        data["context"] = ["not", "a", "context"]
+        odd = write_json("odd_context.json", data)
+        proc = compare(SITES_BASELINE, odd)
+        self.assertEqual((proc.returncode, proc.stderr), (1, ""))
+
+
+class SiteDiffFixtureTest(unittest.TestCase):
+    """Hand-written JSON whose sites moved (an edit above them), appeared,
+    grew, shrank and vanished, with an "other" entry, and frames with and
+    without "short" names."""
+
+    def test_text(self):
+        proc = compare(DIFF_BASELINE, DIFF_CONTENDER)
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stdout.splitlines()
+        start = lines.index("4 regressions: allocs/iter or bytes/iter grew by "
+                            "more than 0% (--max-increase):")
+        self.assertEqual(lines[start + 1:], [
+            # Both sites moved 3 lines down: the one whose figures are the
+            # same is not listed, the other is one site that grew.
+            "  BM_Moved: allocs/iter 3 -> 4 (+33.3%), bytes/iter 240 -> 320 "
+            "(+33.3%)",
+            "    change  allocs/iter  bytes/iter  allocation site",
+            "    grew         2 -> 3  160 -> 240  Parser::Tokenize(…) at "
+            "parser.cc:45",
+            " " * 39 + "called from Parser::Parse(…) at parser.cc:20",
+            # Two sites in one function moved, and a third is new.
+            "  BM_TwoInOne: allocs/iter 2 -> 3 (+50.0%), bytes/iter 48 -> 56 "
+            "(+16.7%)",
+            "    change    allocs/iter  bytes/iter  allocation site",
+            "    appeared       0 -> 1      0 -> 8  Fill(…) at fill.cc:17",
+            # Appeared and grew, then shrank and vanished, the largest
+            # change of allocs/iter first, then of bytes/iter.
+            "  BM_Mixed: bytes/iter 216 -> 334 (+54.6%)",
+            "    change    allocs/iter  bytes/iter  allocation site",
+            "    appeared       0 -> 2     0 -> 16  A::Five(…) at a.cc:5",
+            "    grew           2 -> 3    64 -> 96  A::One(…) at a.cc:1",
+            "    grew           1 -> 1  100 -> 200  A::Two(…) at a.cc:2",
+            "    shrank         4 -> 1    40 -> 10  A::Three(…) at a.cc:3",
+            "    vanished       1 -> 0      8 -> 0  A::Four(…) at a.cc:4",
+            "    other        0.5 -> 1     4 -> 12  other (2 -> 3 sites)",
+            # Sites in one run only: nothing to compare.
+            "  BM_OneSided: allocs/iter 1 -> 2 (+100.0%), bytes/iter 16 -> 32 "
+            "(+100.0%)",
+            "Benchmarks: 5 compared.",
+            "Time: cpu_time (real_time for /real_time), for context; not "
+            "gated.",
+        ])
+
+    def test_a_moved_site_with_the_same_figures_is_no_change(self):
+        data = load_json(DIFF_CONTENDER)
+        moved = data["benchmarks"][0]
+        self.assertEqual(moved["name"], "BM_Moved")
+        moved["alloc_sites"][0].update(allocs_per_iter=2, bytes_per_iter=160)
+        path = write_json("moved_only.json", data)
+        proc = compare(DIFF_BASELINE, path, "--filter=BM_Moved")
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stdout.splitlines()
+        start = lines.index("  BM_Moved: allocs/iter 3 -> 4 (+33.3%), "
+                            "bytes/iter 240 -> 320 (+33.3%)")
+        self.assertEqual(lines[start + 1],
+                         "    allocation sites: none changed")
+        out = json.loads(compare(DIFF_BASELINE, path, "--filter=BM_Moved",
+                                 "--format=json").stdout)
+        self.assertEqual(out["benchmarks"][0]["site_changes"], [])
+        lines = compare(DIFF_BASELINE, path, "--filter=BM_Moved",
+                        "--format=markdown").stdout.splitlines()
+        start = lines.index("#### Allocation sites of `BM_Moved` that changed")
+        self.assertEqual(lines[start + 1:start + 4], ["", "None.", ""])
+
+    def test_markdown(self):
+        proc = compare(DIFF_BASELINE, DIFF_CONTENDER, "--format=markdown")
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stdout.splitlines()
+        start = lines.index("#### Allocation sites of `BM_Moved` that changed")
+        self.assertEqual(lines[start:start + 6], [
+            "#### Allocation sites of `BM_Moved` that changed",
+            "",
+            "| change | allocs/iter | bytes/iter | allocation site |",
+            "|:--|--:|--:|:--|",
+            "| grew | 2 → 3 | 160 → 240 | `Parser::Tokenize(…)` at "
+            "`parser.cc:45`<br>called from `Parser::Parse(…)` at "
+            "`parser.cc:20` |",
+            "",
+        ])
+        start = lines.index("#### Allocation sites of `BM_Mixed` that changed")
+        self.assertEqual(lines[start + 4:start + 11], [
+            "| appeared | 0 → 2 | 0 → 16 | `A::Five(…)` at `a.cc:5` |",
+            "| grew | 2 → 3 | 64 → 96 | `A::One(…)` at `a.cc:1` |",
+            "| grew | 1 → 1 | 100 → 200 | `A::Two(…)` at `a.cc:2` |",
+            "| shrank | 4 → 1 | 40 → 10 | `A::Three(…)` at `a.cc:3` |",
+            "| vanished | 1 → 0 | 8 → 0 | `A::Four(…)` at `a.cc:4` |",
+            "| other | 0.5 → 1 | 4 → 12 | other (2 → 3 sites) |",
+            "",
+        ])
+        self.assertEqual(sum(line.startswith("#### ") for line in lines), 3)
+
+    def test_json(self):
+        proc = compare(DIFF_BASELINE, DIFF_CONTENDER, "--format=json")
+        self.assertEqual(proc.returncode, 1)
+        by_name = {b["name"]: b for b in json.loads(proc.stdout)["benchmarks"]}
+
+        def frame(function, short, line, path="src/parser.cc"):
+            return {"function": function, "short": short, "file": path,
+                    "line": line}
+
+        self.assertEqual(by_name["BM_Moved"]["site_changes"], [{
+            "status": "grew",
+            "frames": [frame("Parser::Tokenize(std::string_view)",
+                             "Parser::Tokenize(…)", 45),
+                       frame("Parser::Parse(std::string_view)",
+                             "Parser::Parse(…)", 20)],
+            "baseline": {"allocs_per_iter": 2, "bytes_per_iter": 160},
+            "contender": {"allocs_per_iter": 3, "bytes_per_iter": 240},
+        }])
+        self.assertEqual(by_name["BM_TwoInOne"]["site_changes"], [{
+            "status": "appeared",
+            "frames": [frame("Fill(std::vector<int>&)", "Fill(…)", 17,
+                             "src/fill.cc")],
+            "baseline": {"allocs_per_iter": 0, "bytes_per_iter": 0},
+            "contender": {"allocs_per_iter": 1, "bytes_per_iter": 8},
+        }])
+        mixed = by_name["BM_Mixed"]
+        self.assertEqual(
+            [(s["status"], [f["function"] for f in s["frames"]],
+              s["baseline"]["allocs_per_iter"],
+              s["contender"]["allocs_per_iter"],
+              s["baseline"]["bytes_per_iter"],
+              s["contender"]["bytes_per_iter"])
+             for s in mixed["site_changes"]],
+            [("appeared", ["A::Five(int)"], 0, 2, 0, 16),
+             ("grew", ["A::One(int)"], 2, 3, 64, 96),
+             ("grew", ["A::Two(int)"], 1, 1, 100, 200),
+             ("shrank", ["A::Three(int)"], 4, 1, 40, 10),
+             ("vanished", ["A::Four(int)"], 1, 0, 8, 0)])
+        self.assertEqual(mixed["other_sites_change"], {
+            "status": "grew",
+            "baseline": {"other_sites": 2, "allocs_per_iter": 0.5,
+                         "bytes_per_iter": 4},
+            "contender": {"other_sites": 3, "allocs_per_iter": 1,
+                          "bytes_per_iter": 12},
+        })
+        self.assertIsNone(by_name["BM_OneSided"]["site_changes"])
+        self.assertIsNone(by_name["BM_Better"]["site_changes"])  # improved
+
+    def test_html_uses_the_same_matching(self):
+        proc, page = compare_html(DIFF_BASELINE, DIFF_CONTENDER,
+                                  "site_diff.html")
+        self.assertEqual(proc.returncode, 1)
+        moved = page[page.index('id="b-BM_Moved"'):
+                     page.index('id="b-BM_TwoInOne"')]
+        # Two rows, neither new nor gone: the moved sites, at their new
+        # lines, with the figures of both runs.
+        self.assertEqual(moved.count('<td class="frame">'), 2)
+        self.assertNotIn('class="tag"', moved)
+        self.assertIn('<span class="at">at parser.cc:22</span></div></td>'
+                      "<td>1</td><td>1</td><td>80</td><td>80</td>", moved)
+        two = page[page.index('id="b-BM_TwoInOne"'):
+                   page.index('id="b-BM_Mixed"')]
+        self.assertEqual(two.count('<td class="frame">'), 3)
+        self.assertEqual(two.count('<span class="tag">new</span>'), 1)
+        self.assertIn('<tr class="up"><td class="frame"><span class="tag">new'
+                      '</span><div class="fl" title="Fill(std::vector&lt;int'
+                      '&gt;&amp;)\nat src/fill.cc:17">', two)
+
+
 def setUpModule():
     global TMP, BASELINE, CONTENDER
     TMP = tempfile.TemporaryDirectory()
@@ -509,6 +1119,7 @@ def tearDownModule():
 
 if __name__ == "__main__":
     (TOOL, BASELINE_BIN, CONTENDER_BIN, SITES_BASELINE, SITES_CONTENDER,
-     STACKS_BASELINE, STACKS_CONTENDER) = map(os.path.abspath, sys.argv[1:8])
-    del sys.argv[1:8]
+     STACKS_BASELINE, STACKS_CONTENDER, SOURCE, DIFF_BASELINE,
+     DIFF_CONTENDER) = map(os.path.abspath, sys.argv[1:11])
+    del sys.argv[1:11]
     unittest.main()

@@ -10,12 +10,12 @@ import os
 import re
 
 from . import flame
+from . import sites
 from .load import number
 from .markdown import md_cell
 from .model import METRICS
 from .model import Status
-from .names import frame_short
-from .names import short_names
+from .names import figure_short_names
 from .text import fmt
 from .text import fmt_delta
 from .text import fmt_limit
@@ -82,130 +82,80 @@ def _metric_html(c, key, label, gated):
             f"{_bars(rows)}</div>")
 
 
-def _frame_text(frame):
-    """A frame of alloc_sites in full: what matches a site between runs."""
-    if isinstance(frame, dict):
-        function = frame.get("function") or "?"
-        where = frame.get("file") or ""
-        if where and frame.get("line") is not None:
-            where += f":{frame.get('line')}"
-        return f"{function} ({where})" if where else str(function)
-    return str(frame)
-
-
-def _short_names(fig):
-    """{function: short name} for the frames of one run's benchmark (see
-    names.short_names), for JSON that has no "short" names of its own."""
-    frames = []
-    if fig is not None and isinstance(fig.sites, list):
-        for site in fig.sites:
-            if isinstance(site, dict) and isinstance(site.get("frames"), list):
-                frames += site["frames"]
-    if fig is not None and isinstance(fig.stacks, dict) and isinstance(
-            fig.stacks.get("frames"), list):
-        frames += fig.stacks["frames"]
-    return short_names(f.get("function") or "?" for f in frames
-                       if isinstance(f, dict))
-
-
-def _frame_html(frame, shorts):
-    """A frame of alloc_sites on one line: its short name and where it is,
-    as the console prints them (`at file.cc:17`); the full name and path in
-    its title."""
-    if not isinstance(frame, dict):
-        frame = {"function": str(frame)}
-    full = str(frame.get("function") or frame.get("short") or "?")
-    where = str(frame.get("file") or "")
-    at = ""
-    if where and frame.get("line") is not None:
-        where += f":{frame.get('line')}"
-        at = f' <span class="at">at {_e(where.rsplit("/", 1)[-1])}</span>'
-    repeated = number(frame.get("repeated"))
+def _frame_html(frame):
+    """A frame of a site (sites.parse_sites) on one line: its short name and
+    where it is, as the console prints them (`at file.cc:17`); the full name
+    and path in its title."""
+    full = frame["function"]
+    path = str(frame.get("file") or "")
+    if path and frame.get("line") is not None:
+        path += f":{frame['line']}"
+    at = (f' <span class="at">at {_e(sites.where(frame))}</span>'
+          if frame.get("line") is not None and frame.get("file") else "")
+    times = sites.repeat(frame).strip()
     rep = ""
-    if repeated is not None and repeated > 1:
-        times = f"×{int(repeated)}{'+' if frame.get('repeated_cut') else ''}"
+    if times:
         rep = f' <span class="rep">{times}</span>'
         full += f"\n({times}: a recursion, shown once)"
-    title = full + (f"\nat {where}" if where else "")
+    title = full + (f"\nat {path}" if path else "")
     return (f'<div class="fl" title="{_e(title)}"><span class="fn">'
-            f"{_e(frame_short(frame, shorts))}</span>{rep}{at}</div>")
-
-
-def _parse_sites(raw, shorts):
-    """{site key: (frames HTML, allocs, bytes)} from an alloc_sites array,
-    with `shorts` for names without a "short"; entries that are not
-    understood are left out."""
-    sites = {}
-    if not isinstance(raw, list):
-        return sites
-    for site in raw:
-        if not isinstance(site, dict):
-            continue
-        frames = site.get("frames")
-        if not isinstance(frames, list):
-            frames = []
-        texts = [_frame_text(f) for f in frames]
-        lines = "".join(_frame_html(f, shorts) for f in frames)
-        if not frames and number(site.get("other_sites")) is not None:
-            other = int(number(site.get("other_sites")))
-            texts = [f"other ({other} site{'s' if other != 1 else ''})"]
-            lines = f'<div class="fl">{_e(texts[0])}</div>'
-        elif not frames:
-            texts = ["(no frames)"]
-            lines = '<div class="fl">(no frames)</div>'
-        key = "\n".join(texts)
-        allocs = number(site.get("allocs_per_iter"))
-        bytes_ = number(site.get("bytes_per_iter"))
-        if key in sites:  # the same stack twice: add up
-            a, b = sites[key][1:]
-            allocs = None if allocs is None and a is None else (
-                (allocs or 0) + (a or 0))
-            bytes_ = None if bytes_ is None and b is None else (
-                (bytes_ or 0) + (b or 0))
-        sites[key] = (lines, allocs, bytes_)
-    return sites
+            f"{_e(frame['short'])}</span>{rep}{at}</div>")
 
 
 def _sites_html(c, limit=10):
-    raw_base = c.base.sites if c.base else None
-    raw_cont = c.cont.sites if c.cont else None
-    if raw_base is None and raw_cont is None:
+    """The top sites of both runs, matched by sites.diff_sites: the largest
+    first (bytes, then allocations: the contender's, or the baseline's of a
+    site gone), a site of one run only tagged new or gone."""
+    diff = sites.diff_sites(c.base, c.cont)
+    if diff is None:
         return ""
-    base = _parse_sites(raw_base, _short_names(c.base))
-    cont = _parse_sites(raw_cont, _short_names(c.cont))
-    keys = list(cont) + [k for k in base if k not in cont]
-
-    def weight(k):
-        b = cont.get(k, base.get(k))
-        return (-(b[2] or 0), -(b[1] or 0))
-
-    keys.sort(key=weight)
-    if not keys:
-        empty = all(isinstance(r, list) and not r
-                    for r in (raw_base, raw_cont) if r is not None)
+    recorded = {side: fig is not None and isinstance(fig.sites, list)
+                for side, fig in (("base", c.base), ("cont", c.cont))}
+    rows = []  # (SiteChange, its frames as HTML)
+    for s in diff.changes:
+        rows.append((s, "".join(_frame_html(f) for f in s.frames) or
+                     '<div class="fl">(no frames)</div>'))
+    if diff.other:
+        rows.append((diff.other, '<div class="fl">' +
+                     _e(sites.other_label(diff.other, "→")) + "</div>"))
+    if not rows:
+        empty = all(isinstance(fig.sites, list) and not fig.sites
+                    for fig in (c.base, c.cont)
+                    if fig is not None and fig.sites is not None)
         return ('<h3>Top allocation sites</h3><p class="note">' +
                 ("none recorded." if empty else
                  "alloc_sites present but not understood.") + "</p>")
-    rows = []
-    for k in keys[:limit]:
-        lines = (cont.get(k) or base.get(k))[0]
-        a0, b0 = (base[k][1], base[k][2]) if k in base else (None, None)
-        a1, b1 = (cont[k][1], cont[k][2]) if k in cont else (None, None)
-        up = (a1 or 0) > (a0 or 0) or (b1 or 0) > (b0 or 0)
-        tag = ("new" if k not in base and c.base is not None else
-               "gone" if k not in cont and c.cont is not None else "")
+
+    def weight(row):  # the contender's figures, the baseline's if gone
+        s = row[0]
+        if s.status == sites.VANISHED:
+            return (-(s.old_bytes or 0), -(s.old_allocs or 0))
+        return (-(s.new_bytes or 0), -(s.new_allocs or 0))
+
+    rows.sort(key=weight)
+    cells = []
+    for s, lines in rows[:limit]:
+        a0, a1, b0, b1 = s.old_allocs, s.new_allocs, s.old_bytes, s.new_bytes
+        if not recorded["base"]:
+            a0 = b0 = None
+        if not recorded["cont"]:
+            a1 = b1 = None
+        tag = ("new" if s.status == sites.APPEARED and recorded["base"] else
+               "gone" if s.status == sites.VANISHED and recorded["cont"] else
+               "")
         tag = f'<span class="tag">{tag}</span>' if tag else ""
-        rows.append(
+        up = s.status in (sites.APPEARED, sites.GREW) and recorded["base"]
+        cells.append(
             f'<tr class="{"up" if up else ""}"><td class="frame">{tag}'
             f"{lines}</td><td>{fmt(a0)}</td><td>{fmt(a1)}</td>"
             f"<td>{fmt(b0)}</td><td>{fmt(b1)}</td></tr>")
-    more = (f'<p class="note">{len(keys) - limit} more sites not shown.</p>'
-            if len(keys) > limit else "")
+    more = (f'<p class="note">{len(rows) - limit} more sites not shown.</p>'
+            if len(rows) > limit else "")
     return ('<h3>Top allocation sites</h3><table class="sites"><tr>'
             '<th class="name">site (innermost frame first; hover a frame '
             "for its full name)</th>"
             "<th>allocs/iter old</th><th>new</th><th>bytes/iter old</th>"
-            f"<th>new</th></tr>{''.join(rows)}</table>{more}")
+            f"<th>new</th></tr>{''.join(cells)}</table>{more}")
 
 
 def _bucket_label(low, high):
@@ -286,9 +236,9 @@ def _flame_html(c, index):
     raw_cont = c.cont.stacks if c.cont else None
     if raw_base is None and raw_cont is None:
         return ""
-    base = (flame.build_tree(raw_base, c.name, _short_names(c.base))
+    base = (flame.build_tree(raw_base, c.name, figure_short_names(c.base))
             if raw_base is not None else None)
-    cont = (flame.build_tree(raw_cont, c.name, _short_names(c.cont))
+    cont = (flame.build_tree(raw_cont, c.name, figure_short_names(c.cont))
             if raw_cont is not None else None)
     head = ("<h3>Allocation stacks (the benchmark at the top, the frames it "
             "calls below; hover a frame for its name and figures, click it "

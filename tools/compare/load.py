@@ -108,8 +108,10 @@ def _figures_of(name, repetitions, mean):
     return fig
 
 
-def load_run(path):
-    """The benchmarks of one JSON file: {name: Figures}, in file order."""
+def load_run(path, aggregates=True):
+    """The benchmarks of one JSON file: {name: Figures}, in file order. With
+    `aggregates` False, aggregate rows are left out: a benchmark's figures
+    are the average of its repetition rows."""
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -136,7 +138,7 @@ def load_run(path):
         if not isinstance(row, dict) or not isinstance(row.get("name"), str):
             raise InputError(path, "a benchmark entry without a name")
         if row.get("run_type") == "aggregate":
-            if row.get("aggregate_name") != "mean":
+            if not aggregates or row.get("aggregate_name") != "mean":
                 continue
             key = row.get("run_name") or re.sub(r"_mean$", "", row["name"])
             groups.setdefault(key, ([], [None]))[1][0] = row

@@ -170,5 +170,20 @@ def frame_short(frame, shorts=None):
     short = frame.get("short")
     if isinstance(short, str) and short:
         return short
-    function = frame.get("function") or "?"
+    function = str(frame.get("function") or "?")
     return (shorts or {}).get(function) or short_name(function)
+
+
+def figure_short_names(fig):
+    """short_names() of the frames of one benchmark of one run (a
+    load.Figures, or None): those of its alloc_sites and alloc_stacks."""
+    frames = []
+    if fig is not None and isinstance(fig.sites, list):
+        for site in fig.sites:
+            if isinstance(site, dict) and isinstance(site.get("frames"), list):
+                frames += site["frames"]
+    if fig is not None and isinstance(fig.stacks, dict) and isinstance(
+            fig.stacks.get("frames"), list):
+        frames += fig.stacks["frames"]
+    return short_names(str(f.get("function") or "?") for f in frames
+                       if isinstance(f, dict))

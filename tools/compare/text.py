@@ -4,6 +4,7 @@
 
 import math
 
+from . import sites
 from .model import METRICS
 from .model import Status
 
@@ -69,6 +70,37 @@ def _table(header_groups, header, rows, align):
                      [line(r) for r in rows] + [rule])
 
 
+def site_lines(diff):
+    """The lines under a regression of its sites that changed (a
+    sites.SiteDiff, or None): a row a site, its frames as the console
+    prints them, the callers on `called from` lines."""
+    if diff is None:
+        return []
+    changes = diff.rows()
+    if not changes:
+        return ["    allocation sites: none changed"]
+    rows = [["change", "allocs/iter", "bytes/iter", "allocation site"]]
+    callers = []
+    for s in changes:
+        labels = ([sites.other_label(s)] if s is diff.other else
+                  [sites.frame_label(f) for f in s.frames] or ["(no frames)"])
+        rows.append([s.status if s is not diff.other else "other",
+                     f"{fmt(s.old_allocs)} -> {fmt(s.new_allocs)}",
+                     f"{fmt(s.old_bytes)} -> {fmt(s.new_bytes)}", labels[0]])
+        callers.append(labels[1:])
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    indent = " " * (4 + sum(widths) + 2 * 3 + 2)
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append("    " + "  ".join(
+            [row[0].ljust(widths[0]), row[1].rjust(widths[1]),
+             row[2].rjust(widths[2]), row[3]]))
+        if i:
+            lines += [f"{indent}called from {label}"
+                      for label in callers[i - 1]]
+    return lines
+
+
 def summary_lines(comparisons, max_increase):
     regressions = [c for c in comparisons if c.status == Status.REGRESSION]
     limit = fmt_limit(max_increase)
@@ -86,6 +118,7 @@ def summary_lines(comparisons, max_increase):
                                  f"{fmt(c.value('cont', key))} "
                                  f"({fmt_percent(c.changes[key])})")
             lines.append(f"  {c.name}: {', '.join(parts)}")
+            lines += site_lines(sites.regression_sites(c))
     else:
         lines.append(f"No regression: no allocs/iter or bytes/iter grew by "
                      f"more than {limit} (--max-increase).")
