@@ -55,10 +55,10 @@ class SiteChange:
         self.frames = new.frames if new else old.frames
         self.other_sites = tuple((s.other_sites or 0) if s else 0
                                  for s in (old, new))
-        self.old_allocs = old.allocs if old else 0
-        self.new_allocs = new.allocs if new else 0
-        self.old_bytes = old.bytes if old else 0
-        self.new_bytes = new.bytes if new else 0
+        self.old_allocs = old.allocs if old else 0.0
+        self.new_allocs = new.allocs if new else 0.0
+        self.old_bytes = old.bytes if old else 0.0
+        self.new_bytes = new.bytes if new else 0.0
         if old is None:
             self.status = APPEARED
         elif new is None:
