@@ -105,7 +105,8 @@ class ConsoleTest(unittest.TestCase):
 
     def test_sites_with_debug_information(self):
         blocks, out = site_blocks(DEBUG, columns=200)
-        self.assertEqual(site_lines(blocks["BM_CatalogAdd<Name>/iterations:5"][1]), [
+        catalog = blocks["BM_CatalogAdd<Name>/iterations:5"][1]
+        self.assertEqual(site_lines(catalog), [
             (3, 120, [at(ADD, "catalog_add"),
                       at(f"(anonymous namespace)::BM_CatalogAdd<{ELLIPSIS}>"
                          f"({ELLIPSIS})", "catalog_caller")])])
