@@ -514,7 +514,8 @@ ABSL_ATTRIBUTE_NOINLINE int Backtrace(uintptr_t* pcs, int max) {
     const uintptr_t return_address =
         *reinterpret_cast<const uintptr_t*>(cfa - 8);
     if (rbp_offset != 0) {
-      bp = *reinterpret_cast<const uintptr_t*>(cfa + rbp_offset);
+      bp = *reinterpret_cast<const uintptr_t*>(
+          cfa + static_cast<uintptr_t>(rbp_offset));
     }
     sp = cfa;
     if (return_address == 0) break;

@@ -145,7 +145,9 @@ TEST(AllocatorUnderneath, AlignedFormsHonourSmallAlignmentsForTinySizes) {
   for (const NewForm& form : NewForms()) {
     if (!form.aligned) continue;
     for (const std::size_t alignment : {std::size_t{8}, std::size_t{16}}) {
-      for (const std::size_t size : {1, 2, 4, 8, 12, 16}) {
+      for (const std::size_t size :
+           {std::size_t{1}, std::size_t{2}, std::size_t{4}, std::size_t{8},
+            std::size_t{12}, std::size_t{16}}) {
         void* blocks[kBlocks];
         int misaligned = 0;
         for (void*& p : blocks) {
