@@ -95,30 +95,13 @@ std::vector<Frame> FramesOf(const std::vector<uintptr_t>& pcs) {
   return frames;
 }
 
-// The unqualified name of a function, without its parameters: `allocate`
-// for `std::allocator_traits<…>::allocate(…)`.
-std::string BaseFunctionName(const std::string& function) {
-  std::string name = ShortName(function, false);
-  size_t end = name.size();
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == '(' && !absl::StartsWith(absl::string_view(name).substr(i),
-                                            "(anonymous namespace)")) {
-      end = i;
-      break;
-    }
-  }
-  name.resize(end);
-  const size_t colons = name.rfind("::");
-  return colons == std::string::npos ? name : name.substr(colons + 2);
-}
-
 // alloc_counter's own frames and the standard library's allocation functions
 // (std::allocator, allocator_traits, a container's _M_allocate): the way to
 // the allocator, never a frame of a stack.
 bool IsAllocatorPlumbing(const Frame& f) {
   if (f.kind == Kind::kHook) return true;
   if (f.kind != Kind::kStd) return false;
-  const std::string base = BaseFunctionName(f.named->function);
+  const std::string base = UnqualifiedName(f.named->function);
   return base == "allocate" || base == "_M_allocate" ||
          base == "__allocate_guarded" || base == "operator new" ||
          base == "operator new[]";

@@ -137,36 +137,44 @@ std::string Elide(absl::string_view s, bool keep_parameters) {
   return out;
 }
 
-// `name` (already elided) without the return type that GCC's demangler puts
-// before a function template's name: everything up to the last space, outside
-// brackets, before the parameter list.
-std::string WithoutReturnType(const std::string& name) {
+// Where the parts of `name` (already elided) begin: the name itself, after
+// the return type that GCC's demangler puts before a function template's
+// name (the last space, outside brackets, before the parameter list), and
+// the parameter list (the size of `name` if it has none).
+struct NameParts {
+  size_t name = 0;
+  size_t parameters = 0;
+};
+
+NameParts PartsOf(absl::string_view name) {
+  NameParts parts;
+  parts.parameters = name.size();
   int depth = 0;
-  size_t cut = std::string::npos;
   for (size_t i = 0; i < name.size(); ++i) {
     if (OperatorAt(name, i)) {
       // Past its symbol and the space after it (`operator<< <…>`), or past
       // the space of `operator new`: those spaces are the name's own.
       i += kOperator.size();
-      i += OperatorSymbolLength(absl::string_view(name).substr(i));
+      i += OperatorSymbolLength(name.substr(i));
       if (i < name.size() && name[i] == ' ') ++i;
       --i;
       continue;
     }
     const char c = name[i];
     if (c == '(' && depth == 0 &&
-        !absl::StartsWith(absl::string_view(name).substr(i), kAnonymous)) {
-      break;  // the parameter list
+        !absl::StartsWith(name.substr(i), kAnonymous)) {
+      parts.parameters = i;
+      break;
     }
     if (c == '(' || c == '<' || c == '{') {
       ++depth;
     } else if (c == ')' || c == '>' || c == '}') {
       --depth;
     } else if (c == ' ' && depth == 0) {
-      cut = i;
+      parts.name = i + 1;
     }
   }
-  return cut == std::string::npos ? name : name.substr(cut + 1);
+  return parts;
 }
 
 }  // namespace
@@ -174,7 +182,17 @@ std::string WithoutReturnType(const std::string& name) {
 std::string ShortName(absl::string_view name, bool keep_parameters) {
   std::string elided = Elide(name, keep_parameters);
   absl::StrReplaceAll({{"std::__cxx11::", "std::"}}, &elided);
-  return WithoutReturnType(elided);
+  return elided.substr(PartsOf(elided).name);
+}
+
+std::string UnqualifiedName(absl::string_view name) {
+  const std::string short_name = ShortName(name, false);
+  const absl::string_view qualified =
+      absl::string_view(short_name).substr(0, PartsOf(short_name).parameters);
+  const size_t colons = qualified.rfind("::");
+  return std::string(colons == absl::string_view::npos
+                         ? qualified
+                         : qualified.substr(colons + 2));
 }
 
 absl::string_view WithoutCloneSuffixes(absl::string_view name) {

@@ -47,6 +47,13 @@ namespace internal {
 // returned unchanged.
 std::string ShortName(absl::string_view name, bool keep_parameters);
 
+// UnqualifiedName()
+//
+// The function's own name in the demangled name `name`, without its
+// qualifiers, template arguments and parameters: `allocate` for
+// `std::allocator_traits<std::allocator<int> >::allocate(...)`.
+std::string UnqualifiedName(absl::string_view name);
+
 // WithoutCloneSuffixes()
 //
 // `name` without the ` [clone .constprop.0]` suffixes that GCC gives the

@@ -100,6 +100,15 @@ TEST(ShortNameTest, LeavesNamesThatAreNotCxxAlone) {
   EXPECT_EQ(ShortName("main", false), "main");
 }
 
+TEST(UnqualifiedNameTest, IsTheFunctionsOwnName) {
+  EXPECT_EQ(UnqualifiedName("std::allocator_traits<std::allocator<int> >::"
+                            "allocate(std::allocator<int>&, unsigned long)"),
+            "allocate");
+  EXPECT_EQ(UnqualifiedName("operator new(unsigned long)"), "operator new");
+  EXPECT_EQ(UnqualifiedName("(anonymous namespace)::Make(int)"), "Make");
+  EXPECT_EQ(UnqualifiedName("strdup"), "strdup");
+}
+
 TEST(WithoutCloneSuffixesTest, DropsEveryTrailingCloneSuffix) {
   EXPECT_EQ(WithoutCloneSuffixes("int Nest<int>(int) [clone .constprop.4]"),
             "int Nest<int>(int)");
