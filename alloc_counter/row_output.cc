@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "alloc_counter/benchmark_compat.h"
+#include "alloc_counter/site_json.h"
 #include "alloc_counter/site_output.h"
 #include "alloc_counter/site_report.h"
 #include "benchmark/benchmark.h"

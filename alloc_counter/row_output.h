@@ -10,6 +10,7 @@
 //
 //   console  each row, then its sites and sizes under it (site_output.h)
 //   JSON     each row, its sites and sizes as members of its object
+//            (site_json.h)
 //   CSV      15 significant digits, and the columns in the header that the
 //            first batch of rows fixes
 //   other    the rows with their columns, nothing else (a program's own

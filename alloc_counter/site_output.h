@@ -5,9 +5,8 @@
 // -----------------------------------------------------------------------------
 //
 // How the column reporter prints a row's allocation sites, stacks and sizes
-// (site_report.h): under the row in the console, as members of the row's
-// object in JSON, as folded stacks in a file. This is internal to
-// alloc_counter.
+// (site_report.h): under the row in the console, and as folded stacks in a
+// file (JSON: site_json.h). This is internal to alloc_counter.
 //
 // Thread-compatible: pure functions of their arguments (ConsoleWidth() reads
 // the environment and the terminal).
@@ -16,6 +15,7 @@
 #define ALLOC_COUNTER_SITE_OUTPUT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -34,6 +34,13 @@ struct ConsoleSiteOptions {
   // report has none.
   bool line_info_hint = false;
 };
+
+// PerIteration()
+//
+// A per-iteration figure, `total` over `iterations`: an integer as an
+// integer, a fraction with up to `digits` significant digits; "0" if
+// `iterations` is not positive.
+std::string PerIteration(int64_t total, int64_t iterations, int digits);
 
 // ConsoleWidth()
 //
@@ -63,27 +70,6 @@ std::string ConsoleSiteBlock(const SiteReport& report,
 // that the counts add up to the loop's. Empty if the report has no stacks.
 std::string FoldedStacks(const SiteReport& report, absl::string_view root,
                          bool bytes, bool full_names);
-
-// AddJsonSiteFields()
-//
-// Adds the report's members to `json`, which holds one benchmark object as
-// Google Benchmark's JSON reporter writes it (possibly after a ",\n"), as the
-// object's last members, indented by `indent`: `"alloc_sites": [...]` (each
-// site with `allocs_per_iter`, `bytes_per_iter` and `frames` of `{function,
-// file, line}`, the "other" line last, with `other_sites` and no frames) and
-// `"size_histogram": [...]` (each bucket with `min_bytes`, `max_bytes`,
-// `allocs_per_iter` and `bytes_per_iter`). The members are written by a JSON
-// writer (strings escaped, numbers exact); only the place they go in is
-// found in the reporter's text. Each frame also has its `short` name, and
-// `repeated` where it stands for several calls (its most). With stacks, adds
-// `"alloc_stacks": {"iterations", "frames": [...], "stacks": [...]}`: the
-// distinct frames (as in `alloc_sites`), then each stack as `frames`
-// (indexes into them, outermost first), `allocs` and `bytes` (over the
-// loop's `iterations`), `truncated` if cut, and one last stack with no frames
-// and `overflow` for the stacks the table had no room for. Returns false,
-// leaving `json` unchanged, if `json` does not end with an object.
-bool AddJsonSiteFields(const SiteReport& report, const std::string& indent,
-                       std::string* json);
 
 }  // namespace internal
 }  // namespace alloc_counter

@@ -9,7 +9,7 @@
 // `--alloc_counter_histogram`): the data that
 // flows from the capture in the hook (sites.h), through naming and
 // attribution (symbolizer.h, site_attribution.h), to the reporters
-// (site_output.h). This is internal to alloc_counter.
+// (site_output.h, site_json.h). This is internal to alloc_counter.
 //
 // Thread-compatible: plain data.
 

@@ -14,12 +14,12 @@
 // every call, about 100 ns a frame. On x86-64, `Backtrace()` does that once
 // per code address instead: the rule that gives a frame's canonical frame
 // address (CFA: the stack pointer plus a constant, or the frame pointer plus
-// a constant) and where the caller's frame pointer is saved are kept in a
-// fixed table keyed by address, and a frame whose rule is known costs a
-// table lookup and a load of its return address. A frame that takes more
-// than that (a signal frame, a CFA given by a DWARF expression, stack
-// realignment) sends the whole stack to `_Unwind_Backtrace`, so the stacks
-// are the same either way. Other architectures use `_Unwind_Backtrace`
+// a constant) and where the caller's frame pointer is saved (cfi_rule.h)
+// are kept in a fixed table keyed by address, and a frame whose rule is
+// known costs a table lookup and a load of its return address. A frame that
+// takes more than that (a signal frame, a CFA given by a DWARF expression,
+// stack realignment) sends the whole stack to `_Unwind_Backtrace`, so the
+// stacks are the same either way. Other architectures use `_Unwind_Backtrace`
 // alone.
 //
 // Neither function allocates or takes a lock: the table is static and
