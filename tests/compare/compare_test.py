@@ -129,6 +129,18 @@ def with_context(path, name, **fields):
     return write_json(name, data)
 
 
+# How alloc_counter_compare ends the line of a difference it refuses.
+NOT_COMPARED = "; not compared (--allow-config-change compares anyway)"
+
+
+def differs(what, field, old, new, contender, end=""):
+    """alloc_counter_compare's line for a context field that is `old` in
+    DIFF_BASELINE and `new` in `contender`: `what` names it ("the counting
+    mode", after "warning: " for a warning) and `end` ends the line."""
+    return (f"alloc_counter_compare: {what} differs: {field} is "
+            f'"{old}" in {DIFF_BASELINE} but "{new}" in {contender}{end}')
+
+
 def source_line(marker):
     """The number of the line of compare_benchmark.cc that holds
     `marker`."""
@@ -840,22 +852,19 @@ class ConfigTest(unittest.TestCase):
     def test_counting_differently_exits_2(self):
         for field, old, new, what in (
                 ("alloc_counter_mode", "memory_run", "timed",
-                 "counting mode"),
+                 "the counting mode"),
                 ("alloc_counter_paused", "exclude", "include",
-                 "paused policy"),
+                 "the paused policy"),
                 ("alloc_counter_c_allocator", "not counted", "counted",
-                 "C-allocator setting")):
+                 "the C-allocator setting")):
             with self.subTest(field=field):
                 contender = with_context(DIFF_CONTENDER, "counted.json",
                                          **{field: new})
                 proc = compare(DIFF_BASELINE, contender)
                 self.assertEqual(proc.returncode, 2)
                 self.assertEqual(proc.stdout, "")
-                self.assertEqual(
-                    proc.stderr,
-                    f"alloc_counter_compare: the {what} differs: {field} is "
-                    f'"{old}" in {DIFF_BASELINE} but "{new}" in {contender}; '
-                    "not compared (--allow-config-change compares anyway)\n")
+                self.assertEqual(proc.stderr, differs(
+                    what, field, old, new, contender, NOT_COMPARED) + "\n")
 
     def test_each_difference_is_a_line(self):
         contender = with_context(DIFF_CONTENDER, "timed.json",
@@ -865,17 +874,12 @@ class ConfigTest(unittest.TestCase):
         proc = compare(DIFF_BASELINE, contender)
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(proc.stderr.splitlines(), [
-            "alloc_counter_compare: warning: the Google Benchmark version "
-            f'differs: library_version is "v1.7.1" in {DIFF_BASELINE} but '
-            f'"v1.8.3" in {contender}',
-            "alloc_counter_compare: the counting mode differs: "
-            f'alloc_counter_mode is "memory_run" in {DIFF_BASELINE} but '
-            f'"timed" in {contender}; not compared (--allow-config-change '
-            "compares anyway)",
-            "alloc_counter_compare: the C-allocator setting differs: "
-            f'alloc_counter_c_allocator is "not counted" in {DIFF_BASELINE} '
-            f'but "counted" in {contender}; not compared '
-            "(--allow-config-change compares anyway)",
+            differs("warning: the Google Benchmark version",
+                    "library_version", "v1.7.1", "v1.8.3", contender),
+            differs("the counting mode", "alloc_counter_mode", "memory_run",
+                    "timed", contender, NOT_COMPARED),
+            differs("the C-allocator setting", "alloc_counter_c_allocator",
+                    "not counted", "counted", contender, NOT_COMPARED),
         ])
 
     def test_allow_config_change_compares_and_says_so(self):
@@ -883,12 +887,10 @@ class ConfigTest(unittest.TestCase):
                                  alloc_counter_mode="timed")
         proc = compare(DIFF_BASELINE, contender, "--allow-config-change")
         self.assertEqual(proc.returncode, 1)
-        self.assertEqual(
-            proc.stderr,
-            "alloc_counter_compare: warning: the counting mode differs: "
-            f'alloc_counter_mode is "memory_run" in {DIFF_BASELINE} but '
-            f'"timed" in {contender}; compared as --allow-config-change '
-            "allows\n")
+        self.assertEqual(proc.stderr, differs(
+            "warning: the counting mode", "alloc_counter_mode", "memory_run",
+            "timed", contender, "; compared as --allow-config-change allows")
+            + "\n")
         self.assertEqual(proc.stdout.splitlines()[:2],
                          [f"baseline:  {DIFF_BASELINE}",
                           f"contender: {contender}"])
@@ -903,12 +905,10 @@ class ConfigTest(unittest.TestCase):
         proc = compare(DIFF_BASELINE, contender)
         self.assertEqual(proc.returncode, 0)
         self.assertEqual(proc.stderr.splitlines(), [
-            "alloc_counter_compare: warning: the Google Benchmark version "
-            f'differs: library_version is "v1.7.1" in {DIFF_BASELINE} but '
-            f'"v1.8.3" in {contender}',
-            "alloc_counter_compare: warning: the alloc_counter version "
-            'differs: alloc_counter_version is "0.1.0" in '
-            f'{DIFF_BASELINE} but "0.2.0" in {contender}',
+            differs("warning: the Google Benchmark version",
+                    "library_version", "v1.7.1", "v1.8.3", contender),
+            differs("warning: the alloc_counter version",
+                    "alloc_counter_version", "0.1.0", "0.2.0", contender),
         ])
 
     def test_a_field_in_one_file_only_warns(self):

@@ -192,33 +192,31 @@ class LoopShapesTest(unittest.TestCase):
                 self.assertEqual(rows[FULL], REPETITIONS)
                 self.assertAggregates(rows, FULL, lambda values: values)
 
-    def test_report_aggregates_only_rows_get_columns(self):
-        # Per benchmark, ReportAggregatesOnly(true); for all, the flag.
+    def test_aggregates_only_rows_get_columns(self):
+        # ReportAggregatesOnly(true), per benchmark or for all with the flag:
+        # no output has the repetitions. DisplayAggregatesOnly(true): the
+        # console has only the aggregates, the file gets every row.
         for mode in MODES:
-            for name, flags in (
-                    (REPORT_AGGREGATES, []),
-                    (FULL, ["--benchmark_report_aggregates_only=true"])):
-                with self.subTest(mode=mode, name=name):
+            for name, flags, file_has_repetitions in (
+                    (REPORT_AGGREGATES, [], False),
+                    (FULL, ["--benchmark_report_aggregates_only=true"], False),
+                    (DISPLAY_AGGREGATES, [], True),
+                    (FULL, ["--benchmark_display_aggregates_only=true"],
+                     True)):
+                with self.subTest(mode=mode, name=name, flags=flags):
                     console, file_rows = run_with_file(mode, name, flags)
                     self.assertNotIn(name, console)
                     self.assertAggregates(console, name, lambda v: v)
-                    self.assertNotIn(name, file_rows)
-                    self.assertAggregates(file_rows, name, columns_of)
-
-    def test_display_aggregates_only_rows_get_columns(self):
-        # The console shows only the aggregates; the file gets every row.
-        for mode in MODES:
-            for name, flags in (
-                    (DISPLAY_AGGREGATES, []),
-                    (FULL, ["--benchmark_display_aggregates_only=true"])):
-                with self.subTest(mode=mode, name=name):
-                    console, file_rows = run_with_file(mode, name, flags)
-                    self.assertNotIn(name, console)
-                    self.assertAggregates(console, name, lambda v: v)
-                    self.assertEqual(
-                        [columns_of(r) for r in file_rows[name]], REPETITIONS)
-                    for row, expected in zip(file_rows[name], REPETITIONS, strict=True):
-                        self.assertEqual(row["allocs_per_iter"], expected[0])
+                    if file_has_repetitions:
+                        self.assertEqual(
+                            [columns_of(r) for r in file_rows[name]],
+                            REPETITIONS)
+                        for row, expected in zip(file_rows[name], REPETITIONS,
+                                                 strict=True):
+                            self.assertEqual(row["allocs_per_iter"],
+                                             expected[0])
+                    else:
+                        self.assertNotIn(name, file_rows)
                     self.assertAggregates(file_rows, name, columns_of)
 
     def test_interleaved_repetitions_read_their_own_measurements(self):

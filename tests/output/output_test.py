@@ -290,19 +290,6 @@ class OutputTest(unittest.TestCase):
             "invalid value 'yes' for --alloc_counter_columns; "
             "accepted values: true, false")
 
-    def test_unknown_flag_fails_before_any_benchmark(self):
-        self.assertRejectedBeforeAnyBenchmark(
-            "--alloc_counter_colums=false",
-            "unknown flag --alloc_counter_colums; known flags: "
-            "--alloc_counter_columns=true|false, "
-            "--alloc_counter_paused=exclude|include, "
-            "--alloc_counter_mode=memory_run|timed, "
-            "--alloc_counter_sites=<N>, "
-            "--alloc_counter_site_names=short|full, "
-            "--alloc_counter_folded=<FILE>, "
-            "--alloc_counter_folded_bytes=<FILE>, "
-            "--alloc_counter_histogram=false|true")
-
     def test_benchmark_flags_still_work(self):
         stdout = run("--benchmark_list_tests=true").stdout
         self.assertIn("BM_HoldThenFree\n", stdout)

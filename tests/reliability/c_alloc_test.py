@@ -105,12 +105,17 @@ def run_json(binary, extra_args=(), env=None):
 
 class ColumnsTest(unittest.TestCase):
 
-    def test_every_function_counts_exactly_over_every_allocator(self):
+    def binaries(self):
+        """Each allocator's binary; skips the test under a sanitizer."""
         for allocator in ALLOCATORS:
             binary = BINARIES[allocator]
             if heaptrack.sanitizer_runtime(binary):
                 self.skipTest("//alloc_counter:malloc counts nothing under "
                               "a sanitizer (README)")
+            yield allocator, binary
+
+    def test_every_function_counts_exactly_over_every_allocator(self):
+        for allocator, binary in self.binaries():
             rows = run_json(binary)
             expected = dict(EXPECTED,
                             **EXPECTED_BY_ALLOCATOR.get(allocator, {}))
@@ -138,11 +143,7 @@ class ColumnsTest(unittest.TestCase):
     def test_a_strdup_site_is_the_function_that_called_it(self):
         # The frames of alloc_counter's malloc (found by address, whatever
         # its template arguments) and of glibc's strdup are not the site.
-        for allocator in ALLOCATORS:
-            binary = BINARIES[allocator]
-            if heaptrack.sanitizer_runtime(binary):
-                self.skipTest("//alloc_counter:malloc counts nothing under "
-                              "a sanitizer (README)")
+        for allocator, binary in self.binaries():
             with self.subTest(allocator=allocator):
                 row = run_json(binary, [
                     "--benchmark_filter=^BM_StrdupInAFunction/",
