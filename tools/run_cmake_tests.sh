@@ -78,9 +78,9 @@ check_consumer() {  # check_consumer <build dir>
       '^BM_OneNew100 .* allocs/iter=1 bytes/iter=100 peak_bytes=100$' \
       --alloc_counter_paused=exclude
   done
-  # alloc_counter::malloc: one strdup of 11 characters per iteration.
+  # alloc_counter::malloc: one calloc of 3 x 4 bytes per iteration.
   expect_row "$bin/consumer_malloc_benchmark" \
-    '^BM_OneStrdup12 .* allocs/iter=1 bytes/iter=12 peak_bytes=12$'
+    '^BM_OneCalloc12 .* allocs/iter=1 bytes/iter=12 peak_bytes=12$'
   # alloc_counter::testing: EXPECT_ALLOCS in a GoogleTest test.
   "$bin/consumer_test" --gtest_brief=1
 }

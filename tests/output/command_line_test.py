@@ -70,36 +70,42 @@ class CommandLineTest(unittest.TestCase):
                 self.assertEqual(out[out.index("alloc_counter flags:"):],
                                  match.group(1))
 
+    def assertRejectedBeforeAnyBenchmark(self, arg, message):
+        """Every binary given `arg` exits 2, `message` is the whole of its
+        stderr, and its stdout is empty: no benchmark ran."""
+        for name, binary in BINARIES.items():
+            with self.subTest(binary=name, arg=arg):
+                proc = run(binary, arg)
+                self.assertEqual(proc.returncode, 2)
+                self.assertEqual(proc.stderr, f"alloc_counter: {message}\n")
+                self.assertEqual(proc.stdout, "")
+
     def test_bad_value_exits_2_naming_flag_and_values(self):
-        for name, binary in BINARIES.items():
-            with self.subTest(binary=name):
-                proc = run(binary, "--alloc_counter_paused=maybe")
-                self.assertEqual(proc.returncode, 2)
-                self.assertEqual(
-                    proc.stderr,
-                    "alloc_counter: invalid value 'maybe' for "
-                    "--alloc_counter_paused; accepted values: exclude, "
-                    "include\n")
-                self.assertEqual(proc.stdout, "")
+        self.assertRejectedBeforeAnyBenchmark(
+            "--alloc_counter_paused=maybe",
+            "invalid value 'maybe' for --alloc_counter_paused; "
+            "accepted values: exclude, include")
+        self.assertRejectedBeforeAnyBenchmark(
+            "--alloc_counter_mode=fast",
+            "invalid value 'fast' for --alloc_counter_mode; "
+            "accepted values: memory_run, timed")
+        self.assertRejectedBeforeAnyBenchmark(
+            "--alloc_counter_columns=yes",
+            "invalid value 'yes' for --alloc_counter_columns; "
+            "accepted values: true, false")
 
-    def test_unknown_flag_exits_2_naming_it_before_any_benchmark(self):
-        for name, binary in BINARIES.items():
-            with self.subTest(binary=name):
-                proc = run(binary, "--alloc_counter_bogus=1")
-                self.assertEqual(proc.returncode, 2)
-                self.assertEqual(
-                    proc.stderr,
-                    "alloc_counter: unknown flag --alloc_counter_bogus; "
-                    "known flags: --alloc_counter_columns=true|false, "
-                    "--alloc_counter_paused=exclude|include, "
-                    "--alloc_counter_mode=memory_run|timed, "
-                    "--alloc_counter_sites=<N>, "
-                    "--alloc_counter_site_names=short|full, "
-                    "--alloc_counter_folded=<FILE>, "
-                    "--alloc_counter_folded_bytes=<FILE>, "
-                    "--alloc_counter_histogram=false|true\n")
-                self.assertEqual(proc.stdout, "")
-
+    def test_unknown_flag_exits_2_naming_it_and_every_known_flag(self):
+        self.assertRejectedBeforeAnyBenchmark(
+            "--alloc_counter_bogus=1",
+            "unknown flag --alloc_counter_bogus; known flags: "
+            "--alloc_counter_columns=true|false, "
+            "--alloc_counter_paused=exclude|include, "
+            "--alloc_counter_mode=memory_run|timed, "
+            "--alloc_counter_sites=<N>, "
+            "--alloc_counter_site_names=short|full, "
+            "--alloc_counter_folded=<FILE>, "
+            "--alloc_counter_folded_bytes=<FILE>, "
+            "--alloc_counter_histogram=false|true")
 
 if __name__ == "__main__":
     README = os.path.abspath(sys.argv.pop(1))

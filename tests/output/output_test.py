@@ -269,27 +269,6 @@ class OutputTest(unittest.TestCase):
         self.assertEqual(b["allocs_per_iter"], 3)
         self.assertEqual(b["max_bytes_used"], 7000)
 
-    def assertRejectedBeforeAnyBenchmark(self, arg, message):
-        proc = run(arg, check=False)
-        self.assertEqual(proc.returncode, 2)
-        # The whole of stderr is alloc_counter's message, and nothing ran.
-        self.assertEqual(proc.stderr, f"alloc_counter: {message}\n")
-        self.assertEqual(proc.stdout, "")
-
-    def test_bad_flag_values_fail_before_any_benchmark(self):
-        self.assertRejectedBeforeAnyBenchmark(
-            "--alloc_counter_paused=maybe",
-            "invalid value 'maybe' for --alloc_counter_paused; "
-            "accepted values: exclude, include")
-        self.assertRejectedBeforeAnyBenchmark(
-            "--alloc_counter_mode=fast",
-            "invalid value 'fast' for --alloc_counter_mode; "
-            "accepted values: memory_run, timed")
-        self.assertRejectedBeforeAnyBenchmark(
-            "--alloc_counter_columns=yes",
-            "invalid value 'yes' for --alloc_counter_columns; "
-            "accepted values: true, false")
-
     def test_benchmark_flags_still_work(self):
         stdout = run("--benchmark_list_tests=true").stdout
         self.assertIn("BM_HoldThenFree\n", stdout)
