@@ -30,10 +30,7 @@ constexpr std::memory_order kRelaxed = std::memory_order_relaxed;
 
 ScopeStart StartAt(const Totals& t, int64_t live, int64_t saved_peak) {
   ScopeStart start;
-  start.allocs = t.allocs;
-  start.alloc_bytes = t.alloc_bytes;
-  start.frees = t.frees;
-  start.freed_bytes = t.freed_bytes;
+  start.counts = t;
   start.live = live;
   start.saved_peak = saved_peak;
   return start;
@@ -41,11 +38,12 @@ ScopeStart StartAt(const Totals& t, int64_t live, int64_t saved_peak) {
 
 AllocationCounts CountsSince(const Totals& now, const ScopeStart& start,
                              int64_t live, int64_t peak) {
+  const Totals since = internal::CountsSince(now, start.counts);
   AllocationCounts counts;
-  counts.allocs = now.allocs - start.allocs;
-  counts.bytes = now.alloc_bytes - start.alloc_bytes;
-  counts.frees = now.frees - start.frees;
-  counts.freed_bytes = now.freed_bytes - start.freed_bytes;
+  counts.allocs = since.allocs;
+  counts.bytes = since.alloc_bytes;
+  counts.frees = since.frees;
+  counts.freed_bytes = since.freed_bytes;
   counts.net_bytes = live - start.live;
   counts.peak_bytes = std::max<int64_t>(0, peak - start.live);
   return counts;

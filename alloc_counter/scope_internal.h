@@ -13,16 +13,15 @@
 
 #include <cstdint>
 
+#include "alloc_counter/thread_counters.h"
+
 namespace alloc_counter {
 namespace internal {
 
 // The point from which a scope measures.
 struct ScopeStart {
-  // Counts at the start.
-  int64_t allocs = 0;
-  int64_t alloc_bytes = 0;
-  int64_t frees = 0;
-  int64_t freed_bytes = 0;
+  // Counts at the start: allocations and deallocations, and their bytes.
+  Totals counts;
   // Live bytes at the start (the thread's or the process's), and the peak
   // that the scope replaced and restores at its end.
   int64_t live = 0;
