@@ -44,7 +44,9 @@ uint64_t Pack(bool cfa_from_rbp, int64_t cfa_offset, int64_t rbp_offset) {
 
 // --- Reading call-frame information ----------------------------------------
 
-uint64_t Uleb(const uint8_t** p) {
+// Reads an LEB128 number at `*p` and moves `*p` past it: its value bits in
+// the result, how many bits it has in `*bits` and its last byte in `*last`.
+uint64_t LebBits(const uint8_t** p, int* bits, uint8_t* last) {
   uint64_t value = 0;
   int shift = 0;
   uint8_t byte = 0;
@@ -53,20 +55,24 @@ uint64_t Uleb(const uint8_t** p) {
     if (shift < 64) value |= static_cast<uint64_t>(byte & 0x7f) << shift;
     shift += 7;
   } while ((byte & 0x80) != 0);
+  *bits = shift;
+  *last = byte;
   return value;
 }
 
+uint64_t Uleb(const uint8_t** p) {
+  int bits = 0;
+  uint8_t last = 0;
+  return LebBits(p, &bits, &last);
+}
+
+// Sign-extended from the last byte's bit 6.
 int64_t Sleb(const uint8_t** p) {
-  int64_t value = 0;
-  int shift = 0;
-  uint8_t byte = 0;
-  do {
-    byte = *(*p)++;
-    if (shift < 64) value |= static_cast<int64_t>(byte & 0x7f) << shift;
-    shift += 7;
-  } while ((byte & 0x80) != 0);
-  if (shift < 64 && (byte & 0x40) != 0) value |= -(int64_t{1} << shift);
-  return value;
+  int bits = 0;
+  uint8_t last = 0;
+  uint64_t value = LebBits(p, &bits, &last);
+  if (bits < 64 && (last & 0x40) != 0) value |= ~uint64_t{0} << bits;
+  return static_cast<int64_t>(value);
 }
 
 template <typename T>

@@ -221,18 +221,26 @@ size_t PageSize() {
   return page;
 }
 
+// The function in `slot`, resolved first if it is still the stand-in
+// `resolving` (unless this thread is resolving: then the stand-in, which
+// answers from the bootstrap arena); null where the allocator has none.
+template <typename Fn>
+Fn Loaded(const std::atomic<Fn>& slot, Fn resolving) {
+  Fn f = slot.load(kRelaxed);
+  if (ABSL_PREDICT_FALSE(f == resolving) && !tls_resolving) {
+    Resolve();
+    f = slot.load(kRelaxed);
+  }
+  return f;
+}
+
 }  // namespace
 
 // aligned_alloc and memalign where the allocator lacks them: glibc's
 // semantics (an alignment that is not a power of two is rounded up for
 // memalign, and is an error for aligned_alloc).
 void* RealAlignedAlloc(size_t alignment, size_t size) {
-  AlignedFn f = g_real.aligned_alloc.load(kRelaxed);
-  if (ABSL_PREDICT_FALSE(f == &ResolvingAlignedAlloc)) {
-    if (tls_resolving) return ResolvingAlignedAlloc(alignment, size);
-    Resolve();
-    f = g_real.aligned_alloc.load(kRelaxed);
-  }
+  const AlignedFn f = Loaded(g_real.aligned_alloc, &ResolvingAlignedAlloc);
   if (f != nullptr) return f(alignment, size);
   if (!IsPowerOfTwo(alignment)) {
     errno = EINVAL;
@@ -242,12 +250,7 @@ void* RealAlignedAlloc(size_t alignment, size_t size) {
                      size);
 }
 void* RealMemalign(size_t alignment, size_t size) {
-  AlignedFn f = g_real.memalign.load(kRelaxed);
-  if (ABSL_PREDICT_FALSE(f == &ResolvingMemalign)) {
-    if (tls_resolving) return ResolvingMemalign(alignment, size);
-    Resolve();
-    f = g_real.memalign.load(kRelaxed);
-  }
+  const AlignedFn f = Loaded(g_real.memalign, &ResolvingMemalign);
   if (f != nullptr) return f(alignment, size);
   size_t rounded = sizeof(void*);
   while (rounded < alignment && rounded != 0) rounded <<= 1;
@@ -273,11 +276,7 @@ void* RealPvalloc(size_t size) {
 }
 
 size_t RealUsableSize(void* p) {
-  UsableSizeFn f = g_real.usable_size.load(kRelaxed);
-  if (ABSL_PREDICT_FALSE(f == &ResolvingUsableSize)) {
-    ResolvingUsableSize(p);
-    f = g_real.usable_size.load(kRelaxed);
-  }
+  const UsableSizeFn f = Loaded(g_real.usable_size, &ResolvingUsableSize);
   return f != nullptr ? f(p) : 0;
 }
 
