@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "alloc_counter/thread_counters.h"
 #include "alloc_counter/window.h"
 #include "benchmark/benchmark.h"
@@ -38,10 +39,13 @@ namespace {
 
 using alloc_counter::internal::Totals;
 using test_util::Al;
-using test_util::AlignmentsFor;
+using test_util::AllFreed;
 using test_util::Bytes;
+using test_util::Cases;
 using test_util::DeleteForm;
 using test_util::DeleteForms;
+using test_util::Described;
+using test_util::FormCase;
 using test_util::IsAligned;
 using test_util::kSizes;
 using test_util::MeasureLoop;
@@ -52,57 +56,47 @@ using test_util::NewForms;
 // A size no allocator can satisfy.
 constexpr std::size_t kImpossibleSize = SIZE_MAX / 2;
 
+// Described() of a window that counted nothing.
+constexpr char kNothing[] =
+    "allocs=0 alloc_bytes=0 frees=0 freed_bytes=0 net_bytes=0 peak_bytes=0";
+
 // -----------------------------------------------------------------------------
 // Every form of new and delete.
 
 TEST(OperatorNew, EveryFormCountsOneAllocationOfTheRequestedSize) {
-  for (const NewForm& form : NewForms()) {
-    for (const std::size_t alignment : AlignmentsFor(form.aligned)) {
-      for (const std::size_t size : kSizes) {
-        SCOPED_TRACE(std::string(form.name) + " size=" + std::to_string(size) +
-                     " alignment=" + std::to_string(alignment));
-        void* p = nullptr;
-        const Totals t = MeasureLoop([&] {
-          p = form.allocate(size, alignment);
-          benchmark::DoNotOptimize(p);
-        });
-        ASSERT_NE(p, nullptr);
-        EXPECT_TRUE(IsAligned(p, alignment)) << p;
-        EXPECT_EQ(t.allocs, 1);
-        EXPECT_EQ(t.alloc_bytes, Bytes(size));
-        EXPECT_EQ(t.frees, 0);
-        EXPECT_EQ(t.freed_bytes, 0);
-        EXPECT_EQ(t.net_bytes, Bytes(size));
-        EXPECT_EQ(t.peak_bytes, Bytes(size));
-        form.deallocate(p, size, alignment);
-      }
-    }
+  for (const FormCase<NewForm>& c : Cases(NewForms(), kSizes)) {
+    SCOPED_TRACE(c.Name());
+    void* p = nullptr;
+    const Totals t = MeasureLoop([&] {
+      p = c.form.allocate(c.size, c.alignment);
+      benchmark::DoNotOptimize(p);
+    });
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(IsAligned(p, c.alignment)) << p;
+    EXPECT_EQ(Described(t),
+              absl::StrFormat("allocs=1 alloc_bytes=%d frees=0 freed_bytes=0 "
+                              "net_bytes=%d peak_bytes=%d",
+                              c.size, c.size, c.size));
+    c.form.deallocate(p, c.size, c.alignment);
   }
 }
 
 TEST(OperatorDelete, EveryFormCountsOneFree) {
-  for (const DeleteForm& form : DeleteForms()) {
-    for (const std::size_t alignment : AlignmentsFor(form.aligned)) {
-      for (const std::size_t size : kSizes) {
-        SCOPED_TRACE(std::string(form.name) + " size=" + std::to_string(size) +
-                     " alignment=" + std::to_string(alignment));
-        void* p = NewFor(form, size, alignment);
-        const std::size_t usable = malloc_usable_size(p);
-        const Totals t =
-            MeasureLoop([&] { form.deallocate(p, size, alignment); });
-        // A sized delete counts the size it is given; an unsized one the size
-        // the backend reports for the block.
-        const int64_t freed = form.sized ? Bytes(size) : Bytes(usable);
-        EXPECT_EQ(t.allocs, 0);
-        EXPECT_EQ(t.alloc_bytes, 0);
-        EXPECT_EQ(t.frees, 1);
-        EXPECT_EQ(t.freed_bytes, freed);
-        // Freeing what was allocated before the window lowers live bytes
-        // below the level at its start; the peak stays at that level.
-        EXPECT_EQ(t.net_bytes, -freed);
-        EXPECT_EQ(t.peak_bytes, 0);
-      }
-    }
+  for (const FormCase<DeleteForm>& c : Cases(DeleteForms(), kSizes)) {
+    SCOPED_TRACE(c.Name());
+    void* p = NewFor(c.form, c.size, c.alignment);
+    const std::size_t usable = malloc_usable_size(p);
+    const Totals t =
+        MeasureLoop([&] { c.form.deallocate(p, c.size, c.alignment); });
+    // A sized delete counts the size it is given; an unsized one the size the
+    // backend reports for the block. Freeing what was allocated before the
+    // window lowers live bytes below the level at its start; the peak stays
+    // at that level.
+    const int64_t freed = c.form.sized ? Bytes(c.size) : Bytes(usable);
+    EXPECT_EQ(Described(t),
+              absl::StrFormat("allocs=0 alloc_bytes=0 frees=1 freed_bytes=%d "
+                              "net_bytes=%d peak_bytes=0",
+                              freed, -freed));
   }
 }
 
@@ -112,24 +106,14 @@ TEST(OperatorDelete, EveryFormCountsOneFree) {
 // recorded block sizes (not `malloc_usable_size`, which glibc rounds up: 24
 // for 1 byte).
 TEST(OperatorNewAndDelete, FreeOfAnAllocationLeavesNetZeroAndPeakAtSize) {
-  for (const DeleteForm& form : DeleteForms()) {
-    for (const std::size_t alignment : AlignmentsFor(form.aligned)) {
-      for (const std::size_t size : kSizes) {
-        SCOPED_TRACE(std::string(form.name) + " size=" + std::to_string(size) +
-                     " alignment=" + std::to_string(alignment));
-        const Totals t = MeasureLoop([&] {
-          void* p = NewFor(form, size, alignment);
-          benchmark::DoNotOptimize(p);
-          form.deallocate(p, size, alignment);
-        });
-        EXPECT_EQ(t.allocs, 1);
-        EXPECT_EQ(t.alloc_bytes, Bytes(size));
-        EXPECT_EQ(t.frees, 1);
-        EXPECT_EQ(t.freed_bytes, Bytes(size));
-        EXPECT_EQ(t.net_bytes, 0);
-        EXPECT_EQ(t.peak_bytes, Bytes(size));
-      }
-    }
+  for (const FormCase<DeleteForm>& c : Cases(DeleteForms(), kSizes)) {
+    SCOPED_TRACE(c.Name());
+    const Totals t = MeasureLoop([&] {
+      void* p = NewFor(c.form, c.size, c.alignment);
+      benchmark::DoNotOptimize(p);
+      c.form.deallocate(p, c.size, c.alignment);
+    });
+    EXPECT_EQ(Described(t), AllFreed(1, Bytes(c.size), Bytes(c.size)));
   }
 }
 
@@ -143,10 +127,9 @@ TEST(OperatorNew, ZeroSizeReturnsUniqueNonNullPointerCountedAsZeroBytes) {
   EXPECT_NE(p, nullptr);
   EXPECT_NE(q, nullptr);
   EXPECT_NE(p, q);
-  EXPECT_EQ(t.allocs, 1);
-  EXPECT_EQ(t.alloc_bytes, 0);
-  EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(t.peak_bytes, 0);
+  EXPECT_EQ(Described(t),
+            "allocs=1 alloc_bytes=0 frees=0 freed_bytes=0 net_bytes=0 "
+            "peak_bytes=0");
   ::operator delete (p, std::size_t{0});
   ::operator delete (q, std::size_t{0});
 }
@@ -164,8 +147,9 @@ TEST(OperatorNew, ZeroSizeArrayAndAlignedFormsReturnUniqueNonNullPointers) {
   EXPECT_NE(b, nullptr);
   EXPECT_NE(a, b);
   EXPECT_TRUE(IsAligned(b, 64)) << b;
-  EXPECT_EQ(t.allocs, 2);
-  EXPECT_EQ(t.alloc_bytes, 0);
+  EXPECT_EQ(Described(t),
+            "allocs=2 alloc_bytes=0 frees=0 freed_bytes=0 net_bytes=0 "
+            "peak_bytes=0");
   ::operator delete[](a, std::size_t{0});
   ::operator delete (b, std::size_t{0}, Al(64));
 }
@@ -178,9 +162,7 @@ TEST(OperatorDelete, NullPointerIsNotCounted) {
     ::operator delete[](null, std::size_t{8});
     ::operator delete(null, Al(64));
   });
-  EXPECT_EQ(t.frees, 0);
-  EXPECT_EQ(t.freed_bytes, 0);
-  EXPECT_EQ(t.net_bytes, 0);
+  EXPECT_EQ(Described(t), kNothing);
 }
 
 // -----------------------------------------------------------------------------
@@ -198,6 +180,20 @@ void UninstallingHandler() {
 void ThrowingHandler() {
   ++g_handler_calls;
   throw std::bad_alloc();
+}
+
+// Measures `body` with `handler` installed as the new_handler, and
+// g_handler_calls counting its calls from 0. The handler still installed at
+// the end (null if it uninstalled itself) goes to `*left`, and is removed.
+template <typename Body>
+Totals MeasureWithNewHandler(std::new_handler handler, Body&& body,
+                             std::new_handler* left = nullptr) {
+  g_handler_calls = 0;
+  std::set_new_handler(handler);
+  const Totals t = MeasureLoop(body);
+  const std::new_handler installed = std::set_new_handler(nullptr);
+  if (left != nullptr) *left = installed;
+  return t;
 }
 
 TEST(AllocationFailure, ThrowingFormsThrowBadAllocAndAreNotCounted) {
@@ -226,10 +222,7 @@ TEST(AllocationFailure, ThrowingFormsThrowBadAllocAndAreNotCounted) {
     }
   });
   EXPECT_EQ(thrown, 4);
-  EXPECT_EQ(t.allocs, 0);
-  EXPECT_EQ(t.alloc_bytes, 0);
-  EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(t.peak_bytes, 0);
+  EXPECT_EQ(Described(t), kNothing);
 }
 
 TEST(AllocationFailure, NothrowFormsReturnNullAndAreNotCounted) {
@@ -242,80 +235,68 @@ TEST(AllocationFailure, NothrowFormsReturnNullAndAreNotCounted) {
     results[3] = ::operator new[](huge, Al(4096), std::nothrow);
   });
   for (void* p : results) EXPECT_EQ(p, nullptr);
-  EXPECT_EQ(t.allocs, 0);
-  EXPECT_EQ(t.alloc_bytes, 0);
-  EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(t.peak_bytes, 0);
+  EXPECT_EQ(Described(t), kNothing);
 }
 
 TEST(AllocationFailure,
      NewHandlerIsCalledUntilItUninstallsThenBadAllocIsThrown) {
   volatile std::size_t huge = kImpossibleSize;
-  g_handler_calls = 0;
   bool thrown = false;
-  std::set_new_handler(&UninstallingHandler);
-  const Totals t = MeasureLoop([&] {
-    try {
-      benchmark::DoNotOptimize(::operator new(huge));
-    } catch (const std::bad_alloc&) {
-      thrown = true;
-    }
-  });
-  const std::new_handler left = std::set_new_handler(nullptr);
+  std::new_handler left = nullptr;
+  const Totals t = MeasureWithNewHandler(
+      &UninstallingHandler,
+      [&] {
+        try {
+          benchmark::DoNotOptimize(::operator new(huge));
+        } catch (const std::bad_alloc&) {
+          thrown = true;
+        }
+      },
+      &left);
   EXPECT_TRUE(thrown);
   EXPECT_EQ(g_handler_calls, 1);
   EXPECT_EQ(left, nullptr);
-  EXPECT_EQ(t.allocs, 0);
-  EXPECT_EQ(t.alloc_bytes, 0);
+  EXPECT_EQ(Described(t), kNothing);
 }
 
 TEST(AllocationFailure, NothrowFormReturnsNullWhenTheNewHandlerUninstalls) {
   volatile std::size_t huge = kImpossibleSize;
-  g_handler_calls = 0;
   void* p = &p;
-  std::set_new_handler(&UninstallingHandler);
-  const Totals t =
-      MeasureLoop([&] { p = ::operator new(huge, Al(64), std::nothrow); });
-  std::set_new_handler(nullptr);
+  const Totals t = MeasureWithNewHandler(&UninstallingHandler, [&] {
+    p = ::operator new(huge, Al(64), std::nothrow);
+  });
   EXPECT_EQ(p, nullptr);
   EXPECT_EQ(g_handler_calls, 1);
-  EXPECT_EQ(t.allocs, 0);
+  EXPECT_EQ(Described(t), kNothing);
 }
 
 TEST(AllocationFailure, NothrowFormReturnsNullWhenTheNewHandlerThrows) {
   volatile std::size_t huge = kImpossibleSize;
-  g_handler_calls = 0;
   void* single = &single;
   void* array = &array;
-  std::set_new_handler(&ThrowingHandler);
-  const Totals t = MeasureLoop([&] {
+  const Totals t = MeasureWithNewHandler(&ThrowingHandler, [&] {
     single = ::operator new(huge, std::nothrow);
     array = ::operator new[](huge, std::nothrow);
   });
-  std::set_new_handler(nullptr);
   EXPECT_EQ(single, nullptr);
   EXPECT_EQ(array, nullptr);
   EXPECT_EQ(g_handler_calls, 2);
-  EXPECT_EQ(t.allocs, 0);
-  EXPECT_EQ(t.alloc_bytes, 0);
+  EXPECT_EQ(Described(t), kNothing);
 }
 
 TEST(AllocationFailure, ThrowingFormPropagatesTheNewHandlersBadAlloc) {
   volatile std::size_t huge = kImpossibleSize;
-  g_handler_calls = 0;
   bool thrown = false;
-  std::set_new_handler(&ThrowingHandler);
-  const Totals t = MeasureLoop([&] {
+  const Totals t = MeasureWithNewHandler(&ThrowingHandler, [&] {
     try {
       benchmark::DoNotOptimize(::operator new(huge, Al(256)));
     } catch (const std::bad_alloc&) {
       thrown = true;
     }
   });
-  std::set_new_handler(nullptr);
   EXPECT_TRUE(thrown);
   EXPECT_EQ(g_handler_calls, 1);
-  EXPECT_EQ(t.allocs, 0);
+  EXPECT_EQ(Described(t), kNothing);
 }
 
 rlimit g_saved_address_space;
@@ -365,10 +346,10 @@ TEST(AllocationFailure, RetryAfterTheNewHandlerReleasesMemoryIsCountedOnce) {
   ASSERT_NE(p, nullptr);
   EXPECT_TRUE(IsAligned(p, 64)) << p;
   EXPECT_EQ(g_handler_calls, 1);
-  EXPECT_EQ(t.allocs, 1);
-  EXPECT_EQ(t.alloc_bytes, Bytes(kSize));
-  EXPECT_EQ(t.net_bytes, Bytes(kSize));
-  EXPECT_EQ(t.peak_bytes, Bytes(kSize));
+  EXPECT_EQ(Described(t),
+            absl::StrFormat("allocs=1 alloc_bytes=%d frees=0 freed_bytes=0 "
+                            "net_bytes=%d peak_bytes=%d",
+                            kSize, kSize, kSize));
   ::operator delete(p, kSize, Al(64));
 }
 
@@ -386,14 +367,11 @@ TEST(StdVector, PushBackOf1000IntsWithoutReserveMakes11AllocationsOf8188Bytes) {
   });
   // libstdc++ doubles the capacity: 1, 2, 4, ..., 1024 ints, 2047 ints in
   // all. Each growth frees the old buffer (sized), and the vector frees the
-  // last one when it goes out of scope.
-  EXPECT_EQ(t.allocs, 11);
-  EXPECT_EQ(t.alloc_bytes, 2047 * 4);
-  EXPECT_EQ(t.frees, 11);
-  EXPECT_EQ(t.freed_bytes, 2047 * 4);
-  EXPECT_EQ(t.net_bytes, 0);
-  // Growing from 512 to 1024 ints holds both buffers at once.
-  EXPECT_EQ(t.peak_bytes, (512 + 1024) * 4);
+  // last one when it goes out of scope. Growing from 512 to 1024 ints holds
+  // both buffers at once: the peak is (512 + 1024) * 4 bytes.
+  EXPECT_EQ(Described(t),
+            "allocs=11 alloc_bytes=8188 frees=11 freed_bytes=8188 net_bytes=0 "
+            "peak_bytes=6144");
 }
 
 }  // namespace

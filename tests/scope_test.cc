@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -25,6 +26,18 @@ namespace {
 using test_util::Allocate;
 using test_util::Escape;
 
+// Every count of `c`, named as its fields are, to check a whole result in one
+// assertion whose failure shows all of them:
+// "allocs=1 bytes=50 frees=1 freed_bytes=50 net_bytes=0 peak_bytes=50".
+std::string Described(const AllocationCounts& c) {
+  return "allocs=" + std::to_string(c.allocs) +
+         " bytes=" + std::to_string(c.bytes) +
+         " frees=" + std::to_string(c.frees) +
+         " freed_bytes=" + std::to_string(c.freed_bytes) +
+         " net_bytes=" + std::to_string(c.net_bytes) +
+         " peak_bytes=" + std::to_string(c.peak_bytes);
+}
+
 TEST(Scope, CountsAllocationsFreesAndBytesOfTheCallingThread) {
   Scope scope;
   void* a = Allocate(100);
@@ -32,21 +45,15 @@ TEST(Scope, CountsAllocationsFreesAndBytesOfTheCallingThread) {
   ::operator delete(a, 100);
   const AllocationCounts c = scope.Counts();
   ::operator delete(b, 28);
-  EXPECT_EQ(c.allocs, 2);
-  EXPECT_EQ(c.bytes, 128);
-  EXPECT_EQ(c.frees, 1);
-  EXPECT_EQ(c.freed_bytes, 100);
-  EXPECT_EQ(c.net_bytes, 28);
-  EXPECT_EQ(c.peak_bytes, 128);
+  EXPECT_EQ(Described(c),
+            "allocs=2 bytes=128 frees=1 freed_bytes=100 net_bytes=28 "
+            "peak_bytes=128");
 }
 
 TEST(Scope, CountsNothingWhenNothingAllocates) {
   Scope scope;
   const AllocationCounts c = scope.Counts();
-  EXPECT_EQ(c.allocs, 0);
-  EXPECT_EQ(c.bytes, 0);
-  EXPECT_EQ(c.frees, 0);
-  EXPECT_EQ(c.peak_bytes, 0);
+  EXPECT_EQ(Described(c), Described(AllocationCounts{}));
 }
 
 TEST(Scope, UnsizedDeleteReleasesTheRequestedBytes) {
@@ -56,11 +63,8 @@ TEST(Scope, UnsizedDeleteReleasesTheRequestedBytes) {
   Escape(p);
   delete[] p;
   const AllocationCounts c = scope.Counts();
-  EXPECT_EQ(c.allocs, 1);
-  EXPECT_EQ(c.bytes, 1);
-  EXPECT_EQ(c.freed_bytes, 1);
-  EXPECT_EQ(c.net_bytes, 0);
-  EXPECT_EQ(c.peak_bytes, 1);
+  EXPECT_EQ(Described(c),
+            "allocs=1 bytes=1 frees=1 freed_bytes=1 net_bytes=0 peak_bytes=1");
 }
 
 TEST(Scope, PeakIsTheLargestGrowthSinceConstruction) {
@@ -74,8 +78,11 @@ TEST(Scope, PeakIsTheLargestGrowthSinceConstruction) {
   ::operator delete(c, 500);
   ::operator delete(before, 5000);  // below the starting level
   const AllocationCounts counts = scope.Counts();
-  EXPECT_EQ(counts.peak_bytes, 3000);
-  EXPECT_EQ(counts.net_bytes, -5000);
+  // Three blocks allocated (1000 + 2000 + 500 bytes) and four freed, the
+  // 5000 bytes from before the scope among them; the peak is a and b live.
+  EXPECT_EQ(Described(counts),
+            "allocs=3 bytes=3500 frees=4 freed_bytes=8500 net_bytes=-5000 "
+            "peak_bytes=3000");
 }
 
 TEST(Scope, NestedScopesEachCountFromTheirOwnStart) {
@@ -90,13 +97,13 @@ TEST(Scope, NestedScopesEachCountFromTheirOwnStart) {
   }
   ::operator delete(a, 400);
   const AllocationCounts outer_counts = outer.Counts();
-  EXPECT_EQ(inner_counts.allocs, 1);
-  EXPECT_EQ(inner_counts.peak_bytes, 100);
-  EXPECT_EQ(outer_counts.allocs, 2);
-  EXPECT_EQ(outer_counts.bytes, 500);
+  EXPECT_EQ(Described(inner_counts),
+            "allocs=1 bytes=100 frees=1 freed_bytes=100 net_bytes=0 "
+            "peak_bytes=100");
   // The inner scope's peak (400 + 100 live) is the outer scope's too.
-  EXPECT_EQ(outer_counts.peak_bytes, 500);
-  EXPECT_EQ(outer_counts.net_bytes, 0);
+  EXPECT_EQ(Described(outer_counts),
+            "allocs=2 bytes=500 frees=2 freed_bytes=500 net_bytes=0 "
+            "peak_bytes=500");
 }
 
 TEST(Scope, ThreadScopeIgnoresOtherThreads) {
@@ -163,10 +170,11 @@ TEST(Scope, ProcessScopeBalancesCrossThreadFrees) {
   // 16 bytes in libstdc++ (a vtable pointer and the lambda's one reference),
   // and a thread frees its own after its function returns: the peak is every
   // block with the producer's state still live, or with the consumer's.
-  EXPECT_EQ(c.allocs, kBlocks + 2);
-  EXPECT_EQ(c.frees, kBlocks + 2);
-  EXPECT_EQ(c.net_bytes, 0);
-  EXPECT_EQ(c.peak_bytes, kBlocks * 48 + 16);
+  AllocationCounts expected;
+  expected.allocs = expected.frees = kBlocks + 2;
+  expected.bytes = expected.freed_bytes = kBlocks * 48 + 2 * 16;
+  expected.peak_bytes = kBlocks * 48 + 16;
+  EXPECT_EQ(Described(c), Described(expected));
 }
 
 }  // namespace

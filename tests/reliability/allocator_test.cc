@@ -22,7 +22,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,12 +31,15 @@
 #include "gtest/gtest.h"
 #include "tests/util/forms.h"
 #include "tests/util/measure.h"
+#include "tests/util/module.h"
 
 namespace reliability {
 namespace {
 
-using test_util::AlignmentsFor;
 using test_util::Bytes;
+using test_util::Cases;
+using test_util::Described;
+using test_util::FormCase;
 using test_util::MeasureLoop;
 using test_util::NewForm;
 using test_util::NewForms;
@@ -48,10 +50,8 @@ using test_util::NewForms;
 constexpr std::size_t kSizes[] = {1,    24,     100,     1000,
                                   4096, 100000, 1 << 20, 8 << 20};
 
-std::string Trace(const NewForm& form, std::size_t size, std::size_t align) {
-  return std::string(form.name) + " size=" + std::to_string(size) +
-         " alignment=" + std::to_string(align) +
-         " allocator=" + AllocatorName();
+std::string Trace(const FormCase<NewForm>& c) {
+  return c.Name() + " allocator=" + AllocatorName();
 }
 
 // The alignment the standard requires of `form`'s block of `size` bytes:
@@ -68,18 +68,6 @@ std::size_t RequiredAlignment(const NewForm& form, std::size_t size,
   return fundamental;
 }
 
-// The file name of the shared object that defines `symbol` for this process.
-std::string DefiningLibrary(const char* symbol) {
-  void* address = dlsym(RTLD_DEFAULT, symbol);
-  Dl_info info;
-  if (address == nullptr || dladdr(address, &info) == 0 ||
-      info.dli_fname == nullptr) {
-    return "<unresolved>";
-  }
-  const char* slash = std::strrchr(info.dli_fname, '/');
-  return slash != nullptr ? slash + 1 : info.dli_fname;
-}
-
 #define SKIP_UNDER_SANITIZER()                                           \
   if (test_util::kSanitized) {                                           \
     GTEST_SKIP() << "the sanitizer's allocator replaces malloc in this " \
@@ -94,45 +82,44 @@ TEST(AllocatorUnderneath, MallocFreeAndPosixMemalignComeFromTheLinkedLibrary) {
   SKIP_UNDER_SANITIZER();
   for (const char* symbol :
        {"malloc", "free", "posix_memalign", "malloc_usable_size"}) {
-    EXPECT_EQ(DefiningLibrary(symbol), AllocatorLibrary()) << symbol;
+    // The file name of the shared object that defines `symbol`.
+    EXPECT_EQ(test_util::ModuleOf(dlsym(RTLD_DEFAULT, symbol)),
+              AllocatorLibrary())
+        << symbol;
   }
 }
 
 TEST(AllocatorUnderneath, EveryOperatorNewFormReturnsABlockOfTheAllocator) {
   SKIP_UNDER_SANITIZER();
-  for (const NewForm& form : NewForms()) {
-    for (const std::size_t alignment : AlignmentsFor(form)) {
-      for (const std::size_t size : kSizes) {
-        SCOPED_TRACE(Trace(form, size, alignment));
-        // Everything is read before anything is asserted: a failing
-        // assertion allocates its message.
-        const std::optional<int64_t> before = AllocatorBytesInUse();
-        void* p = form.allocate(size, alignment);
-        const std::optional<int64_t> allocated = AllocatorBytesInUse();
-        const int64_t block = p != nullptr ? AllocatorBlockBytes(p) : 0;
-        const int64_t usable = p != nullptr ? Bytes(malloc_usable_size(p)) : 0;
-        const std::optional<bool> owns =
-            p != nullptr ? AllocatorOwns(p) : std::nullopt;
-        const std::uintptr_t address = reinterpret_cast<std::uintptr_t>(p);
-        if (p != nullptr) form.deallocate(p, size, alignment);
-        const std::optional<int64_t> freed = AllocatorBytesInUse();
+  for (const FormCase<NewForm>& c : Cases(NewForms(), kSizes)) {
+    SCOPED_TRACE(Trace(c));
+    // Everything is read before anything is asserted: a failing assertion
+    // allocates its message.
+    const std::optional<int64_t> before = AllocatorBytesInUse();
+    void* p = c.form.allocate(c.size, c.alignment);
+    const std::optional<int64_t> allocated = AllocatorBytesInUse();
+    const int64_t block = p != nullptr ? AllocatorBlockBytes(p) : 0;
+    const int64_t usable = p != nullptr ? Bytes(malloc_usable_size(p)) : 0;
+    const std::optional<bool> owns =
+        p != nullptr ? AllocatorOwns(p) : std::nullopt;
+    const std::uintptr_t address = reinterpret_cast<std::uintptr_t>(p);
+    if (p != nullptr) c.form.deallocate(p, c.size, c.alignment);
+    const std::optional<int64_t> freed = AllocatorBytesInUse();
 
-        ASSERT_NE(p, nullptr);
-        EXPECT_GE(block, Bytes(size));
-        EXPECT_EQ(address % RequiredAlignment(form, size, alignment), 0u);
-        // The allocator's own usable size is what malloc_usable_size (which
-        // alloc_counter calls for unsized deletes) reports.
-        EXPECT_EQ(usable, block);
-        if (owns.has_value()) {
-          EXPECT_TRUE(*owns);
-        }
-        if (before.has_value()) {
-          // The allocator accounted the block, at its size class, to this
-          // thread, and took it back on delete.
-          EXPECT_EQ(*allocated - *before, block);
-          EXPECT_EQ(*freed, *before);
-        }
-      }
+    ASSERT_NE(p, nullptr);
+    EXPECT_GE(block, Bytes(c.size));
+    EXPECT_EQ(address % RequiredAlignment(c.form, c.size, c.alignment), 0u);
+    // The allocator's own usable size is what malloc_usable_size (which
+    // alloc_counter calls for unsized deletes) reports.
+    EXPECT_EQ(usable, block);
+    if (owns.has_value()) {
+      EXPECT_TRUE(*owns);
+    }
+    if (before.has_value()) {
+      // The allocator accounted the block, at its size class, to this
+      // thread, and took it back on delete.
+      EXPECT_EQ(*allocated - *before, block);
+      EXPECT_EQ(*freed, *before);
     }
   }
 }
@@ -155,7 +142,7 @@ TEST(AllocatorUnderneath, AlignedFormsHonourSmallAlignmentsForTinySizes) {
           misaligned += reinterpret_cast<std::uintptr_t>(p) % alignment != 0;
         }
         for (void* p : blocks) form.deallocate(p, size, alignment);
-        EXPECT_EQ(misaligned, 0) << Trace(form, size, alignment);
+        EXPECT_EQ(misaligned, 0) << Trace({form, size, alignment});
       }
     }
   }
@@ -165,22 +152,14 @@ TEST(AllocatorUnderneath, AlignedFormsHonourSmallAlignmentsForTinySizes) {
 // Counting over the allocator: the same exact figures as the glibc build.
 
 TEST(CountingOverAllocator, EveryFormCountsItsRequestedSizeExactly) {
-  for (const NewForm& form : NewForms()) {
-    for (const std::size_t alignment : AlignmentsFor(form)) {
-      for (const std::size_t size : kSizes) {
-        SCOPED_TRACE(Trace(form, size, alignment));
-        const auto t = MeasureLoop([&] {
-          void* p = form.allocate(size, alignment);
-          form.deallocate(p, size, alignment);
-        });
-        EXPECT_EQ(t.allocs, 1);
-        EXPECT_EQ(t.alloc_bytes, Bytes(size));
-        EXPECT_EQ(t.frees, 1);
-        EXPECT_EQ(t.freed_bytes, Bytes(size));
-        EXPECT_EQ(t.net_bytes, 0);
-        EXPECT_EQ(t.peak_bytes, Bytes(size));
-      }
-    }
+  for (const FormCase<NewForm>& c : Cases(NewForms(), kSizes)) {
+    SCOPED_TRACE(Trace(c));
+    const auto t = MeasureLoop([&] {
+      void* p = c.form.allocate(c.size, c.alignment);
+      c.form.deallocate(p, c.size, c.alignment);
+    });
+    EXPECT_EQ(Described(t),
+              test_util::AllFreed(1, Bytes(c.size), Bytes(c.size)));
   }
 }
 
@@ -197,12 +176,8 @@ TEST(CountingOverAllocator, UnsizedDeletesOfBlocksFromTheLoopAreExact) {
   });
   int64_t bytes = 0;
   for (const std::size_t size : kSizes) bytes += Bytes(size);
-  EXPECT_EQ(t.allocs, 8);
-  EXPECT_EQ(t.alloc_bytes, bytes);
-  EXPECT_EQ(t.frees, 8);
-  EXPECT_EQ(t.freed_bytes, bytes);
-  EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(t.peak_bytes, Bytes(8 << 20));
+  // One block live at a time: the peak is the largest, 8 MiB.
+  EXPECT_EQ(Described(t), test_util::AllFreed(8, bytes, Bytes(8 << 20)));
 }
 
 // A fixed workload of standard containers: the totals are constants, the
@@ -228,10 +203,10 @@ TEST(CountingOverAllocator, StandardContainersGiveTheGlibcFigures) {
   // of 16 bytes and bucket arrays of 13, 29, 59 and 127 pointers (1824
   // bytes); the string's 101 bytes; make_shared's 48-byte block and the
   // copy's 101 bytes; the vector of 250 ints' 1000 bytes.
-  EXPECT_EQ(t.allocs, 11 + 100 + 100 + 4 + 1 + 2 + 1);
-  EXPECT_EQ(t.alloc_bytes, 8188 + 4000 + 1600 + 1824 + 101 + 149 + 1000);
-  EXPECT_EQ(t.frees, t.allocs);
-  EXPECT_EQ(t.freed_bytes, t.alloc_bytes);
+  constexpr int kAllocs = 11 + 100 + 100 + 4 + 1 + 2 + 1;
+  constexpr int kBytes = 8188 + 4000 + 1600 + 1824 + 101 + 149 + 1000;
+  EXPECT_EQ(test_util::DescribedCounts(t),
+            test_util::AllFreedCounts(kAllocs, kBytes));
   EXPECT_EQ(t.net_bytes, 0);
 }
 

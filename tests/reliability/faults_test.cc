@@ -29,6 +29,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+#include "alloc_counter/thread_counters.h"
 #include "gtest/gtest.h"
 #include "tests/reliability/allocator.h"
 #include "tests/util/forms.h"
@@ -44,9 +46,11 @@ TEST_UTIL_ALLOCATOR_MAY_RETURN_NULL();
 namespace reliability {
 namespace {
 
+using alloc_counter::internal::Totals;
 using test_util::AlignmentsFor;
 using test_util::Allocate;
 using test_util::Bytes;
+using test_util::Described;
 using test_util::Free;
 using test_util::MeasureLoop;
 using test_util::NewForm;
@@ -187,12 +191,11 @@ TEST(Faults, NewHandlerThatFreesAReserveLetsTheRetrySucceed) {
       // The retry's allocation counts once; the handler's free of the
       // reserve, made inside the loop body, counts as a free of a block
       // allocated before the window: live bytes end below their start.
-      EXPECT_EQ(t.allocs, 1);
-      EXPECT_EQ(t.alloc_bytes, Bytes(kSize));
-      EXPECT_EQ(t.frees, 1);
-      EXPECT_EQ(t.freed_bytes, Bytes(kReserve));
-      EXPECT_EQ(t.net_bytes, Bytes(kSize) - Bytes(kReserve));
-      EXPECT_EQ(t.peak_bytes, 0);
+      EXPECT_EQ(
+          Described(t),
+          absl::StrFormat("allocs=1 alloc_bytes=%d frees=1 "
+                          "freed_bytes=%d net_bytes=%d peak_bytes=0",
+                          kSize, kReserve, Bytes(kSize) - Bytes(kReserve)));
       form.deallocate(p, kSize, alignment);
     }
   }
@@ -211,11 +214,12 @@ TEST(Faults, WithoutANewHandlerTheThrowingFormsThrowAndNothrowFormsReturnNull) {
       g_exhausted.store(false, std::memory_order_release);
       EXPECT_EQ(p, nullptr);
       EXPECT_EQ(threw, !form.nothrow);
+      // With the C allocator counted, the exception object of a throwing
+      // form, freed when its handler ends.
       const int64_t throws = form.nothrow ? 0 : 1;
-      EXPECT_EQ(t.allocs, ExceptionAllocs<std::bad_alloc>(throws));
-      EXPECT_EQ(t.alloc_bytes, ExceptionBytes<std::bad_alloc>(throws));
-      EXPECT_EQ(t.net_bytes, 0);
-      EXPECT_EQ(t.peak_bytes, ExceptionBytes<std::bad_alloc>(throws));
+      const int64_t allocs = ExceptionAllocs<std::bad_alloc>(throws);
+      const int64_t bytes = ExceptionBytes<std::bad_alloc>(throws);
+      EXPECT_EQ(Described(t), test_util::AllFreed(allocs, bytes, bytes));
     }
   }
 }
@@ -271,9 +275,9 @@ void AttemptAllocations(int attempts, int seed, Outcomes* out) {
   }
 }
 
-void ExpectOnlySuccessesCounted(const Outcomes& out, int64_t allocs,
-                                int64_t alloc_bytes, int64_t frees,
-                                int64_t freed_bytes, int64_t net_bytes) {
+// Checks `t`, the window of the attempts `out`. Its peak depends on the
+// sizes tried and, on several threads, on how they interleave.
+void ExpectOnlySuccessesCounted(const Outcomes& out, const Totals& t) {
   EXPECT_EQ(out.attempts, kAttempts);
   EXPECT_EQ(out.failures_injected, kAttempts / kFailEvery);
   EXPECT_EQ(out.succeeded, out.attempts - out.failures_injected);
@@ -281,20 +285,19 @@ void ExpectOnlySuccessesCounted(const Outcomes& out, int64_t allocs,
   // forms and as null from the nothrow forms (the two kinds alternate).
   EXPECT_EQ(out.threw + out.returned_null, out.failures_injected);
   EXPECT_EQ(out.threw, out.failures_injected / 2);
-  const int64_t exception_allocs = ExceptionAllocs<std::bad_alloc>(out.threw);
-  const int64_t exception_bytes = ExceptionBytes<std::bad_alloc>(out.threw);
-  EXPECT_EQ(allocs, out.succeeded + exception_allocs);
-  EXPECT_EQ(alloc_bytes, out.succeeded_bytes + exception_bytes);
-  EXPECT_EQ(frees, out.succeeded + exception_allocs);
-  EXPECT_EQ(freed_bytes, out.succeeded_bytes + exception_bytes);
-  EXPECT_EQ(net_bytes, 0);
+  const int64_t allocs =
+      out.succeeded + ExceptionAllocs<std::bad_alloc>(out.threw);
+  const int64_t bytes =
+      out.succeeded_bytes + ExceptionBytes<std::bad_alloc>(out.threw);
+  EXPECT_EQ(test_util::DescribedCounts(t),
+            test_util::AllFreedCounts(allocs, bytes));
+  EXPECT_EQ(t.net_bytes, 0);
 }
 
 TEST(Faults, InjectedFailuresAreNeverCounted) {
   Outcomes out;
-  const auto t = MeasureLoop([&] { AttemptAllocations(kAttempts, 0, &out); });
-  ExpectOnlySuccessesCounted(out, t.allocs, t.alloc_bytes, t.frees,
-                             t.freed_bytes, t.net_bytes);
+  const Totals t = MeasureLoop([&] { AttemptAllocations(kAttempts, 0, &out); });
+  ExpectOnlySuccessesCounted(out, t);
 }
 
 TEST(Faults, InjectedFailuresOnFourThreadsAreNeverCounted) {
@@ -341,8 +344,7 @@ TEST(Faults, InjectedFailuresOnFourThreadsAreNeverCounted) {
     sum.threw += o.threw;
     sum.returned_null += o.returned_null;
   }
-  ExpectOnlySuccessesCounted(sum, t.allocs, t.alloc_bytes, t.frees,
-                             t.freed_bytes, t.net_bytes);
+  ExpectOnlySuccessesCounted(sum, t);
 }
 
 // -----------------------------------------------------------------------------
@@ -377,12 +379,12 @@ TEST(Faults, ImpossibleSizesThrowBadAllocOrReturnNullAndAreNotCounted) {
   EXPECT_EQ(attempts, (4 + 16) * 4);
   EXPECT_EQ(threw, attempts / 2);
   EXPECT_EQ(returned_null, attempts / 2);
-  EXPECT_EQ(t.allocs, ExceptionAllocs<std::bad_alloc>(threw));
-  EXPECT_EQ(t.alloc_bytes, ExceptionBytes<std::bad_alloc>(threw));
-  EXPECT_EQ(t.frees, ExceptionAllocs<std::bad_alloc>(threw));
-  EXPECT_EQ(t.net_bytes, 0);
   // One exception object at a time.
-  EXPECT_EQ(t.peak_bytes, ExceptionBytes<std::bad_alloc>(1));
+  const int64_t allocs = ExceptionAllocs<std::bad_alloc>(threw);
+  const int64_t bytes = ExceptionBytes<std::bad_alloc>(threw);
+  EXPECT_EQ(
+      Described(t),
+      test_util::AllFreed(allocs, bytes, ExceptionBytes<std::bad_alloc>(1)));
 }
 
 TEST(Faults, ArrayLengthOverflowThrowsBeforeOperatorNewIsCalled) {
@@ -400,8 +402,9 @@ TEST(Faults, ArrayLengthOverflowThrowsBeforeOperatorNewIsCalled) {
     }
   });
   EXPECT_EQ(thrown, 1);
-  EXPECT_EQ(t.allocs, ExceptionAllocs<std::bad_array_new_length>(1));
-  EXPECT_EQ(t.frees, ExceptionAllocs<std::bad_array_new_length>(1));
+  const int64_t allocs = ExceptionAllocs<std::bad_array_new_length>(1);
+  const int64_t bytes = ExceptionBytes<std::bad_array_new_length>(1);
+  EXPECT_EQ(Described(t), test_util::AllFreed(allocs, bytes, bytes));
 }
 
 // -----------------------------------------------------------------------------
@@ -422,9 +425,11 @@ TEST(Exceptions, TheExceptionObjectCountsOnlyWithTheCAllocator) {
     }
   });
   EXPECT_EQ(caught, 100);
-  EXPECT_EQ(t.allocs, ExceptionAllocs<int>(100));
-  EXPECT_EQ(t.alloc_bytes, ExceptionBytes<int>(100));
-  EXPECT_EQ(t.frees, ExceptionAllocs<int>(100));
+  // One exception object at a time.
+  const int64_t allocs = ExceptionAllocs<int>(100);
+  const int64_t bytes = ExceptionBytes<int>(100);
+  EXPECT_EQ(Described(t),
+            test_util::AllFreed(allocs, bytes, ExceptionBytes<int>(1)));
 }
 
 TEST(Exceptions, AnExceptionsOwnAllocationsAreCounted) {
@@ -442,15 +447,11 @@ TEST(Exceptions, AnExceptionsOwnAllocationsAreCounted) {
   EXPECT_EQ(caught, 1);
   // With the C allocator counted, the exception object too (allocated
   // first, alive with the string).
-  const int64_t object = ExceptionBytes<std::runtime_error>(1);
-  EXPECT_EQ(t.allocs, 1 + ExceptionAllocs<std::runtime_error>(1));
-  EXPECT_EQ(t.alloc_bytes, 24 + 40 + 1 + object);
   // libstdc++.so frees that string with an unsized delete, sized exactly
   // since the block was allocated inside the loop.
-  EXPECT_EQ(t.frees, 1 + ExceptionAllocs<std::runtime_error>(1));
-  EXPECT_EQ(t.freed_bytes, 24 + 40 + 1 + object);
-  EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(t.peak_bytes, 24 + 40 + 1 + object);
+  const int64_t allocs = 1 + ExceptionAllocs<std::runtime_error>(1);
+  const int64_t bytes = 24 + 40 + 1 + ExceptionBytes<std::runtime_error>(1);
+  EXPECT_EQ(Described(t), test_util::AllFreed(allocs, bytes, bytes));
 }
 
 TEST(Exceptions, AWindowLeftByAnExceptionDoesNotDisturbTheNextOne) {
@@ -467,11 +468,9 @@ TEST(Exceptions, AWindowLeftByAnExceptionDoesNotDisturbTheNextOne) {
   } catch (const std::runtime_error&) {
   }
   const auto t = MeasureLoop([] { Free(Allocate(30), 30); });
-  EXPECT_EQ(t.allocs, 1);
-  EXPECT_EQ(t.alloc_bytes, 30);
-  EXPECT_EQ(t.frees, 1);
-  EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(t.peak_bytes, 30);
+  EXPECT_EQ(Described(t),
+            "allocs=1 alloc_bytes=30 frees=1 freed_bytes=30 net_bytes=0 "
+            "peak_bytes=30");
 }
 
 }  // namespace

@@ -30,11 +30,6 @@
 namespace reliability {
 namespace {
 
-using test_util::Allocate;
-using test_util::Bytes;
-using test_util::Free;
-using test_util::MeasureLoop;
-
 constexpr int kChildBlocks = 10;
 constexpr std::size_t kChildBlock = 100;
 
@@ -48,9 +43,9 @@ constexpr int kChildMiscounted = 3;
 [[noreturn]] void ChildAllocatesThenExits() {
   const auto before = test_util::TotalsNow();
   for (int i = 0; i < kChildBlocks; ++i) {
-    void* p = Allocate(kChildBlock);
+    void* p = test_util::Allocate(kChildBlock);
     if (i % 2 == 0) {
-      Free(p, kChildBlock);
+      test_util::Free(p, kChildBlock);
     } else {
       ::operator delete(p);
     }
@@ -59,7 +54,7 @@ constexpr int kChildMiscounted = 3;
   const bool exact = after.allocs - before.allocs == kChildBlocks &&
                      after.frees - before.frees == kChildBlocks &&
                      after.alloc_bytes - before.alloc_bytes ==
-                         kChildBlocks * Bytes(kChildBlock);
+                         kChildBlocks * test_util::Bytes(kChildBlock);
   _exit(exact ? kChildCountedExactly : kChildMiscounted);
 }
 
@@ -118,23 +113,21 @@ int WaitForChild(pid_t child) {
 
 TEST(Fork, ChildAllocationsAreNotInTheParentsCounts) {
   int status = -1;
-  const auto t = MeasureLoop([&] {
-    void* before_fork = Allocate(32);
+  const auto t = test_util::MeasureLoop([&] {
+    void* before_fork = test_util::Allocate(32);
     const pid_t child = fork();
     if (child == 0) ChildAllocatesThenExits();
     status = WaitForChild(child);
-    Free(before_fork, 32);
-    Free(Allocate(64), 64);
+    test_util::Free(before_fork, 32);
+    test_util::Free(test_util::Allocate(64), 64);
   });
   ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status;
   EXPECT_EQ(WEXITSTATUS(status), kChildCountedExactly);
-  // The parent's two allocations and frees only.
-  EXPECT_EQ(t.allocs, 2);
-  EXPECT_EQ(t.alloc_bytes, 96);
-  EXPECT_EQ(t.frees, 2);
-  EXPECT_EQ(t.freed_bytes, 96);
-  EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(t.peak_bytes, 64);  // The 32 bytes are freed first.
+  // The parent's two allocations and frees only; the 32 bytes are freed
+  // before the 64 are allocated.
+  EXPECT_EQ(test_util::Described(t),
+            "allocs=2 alloc_bytes=96 frees=2 freed_bytes=96 net_bytes=0 "
+            "peak_bytes=64");
 }
 
 TEST(Fork, ChildForkedWhileOtherThreadsAllocateCanAllocate) {
@@ -155,9 +148,9 @@ TEST(Fork, ChildForkedWhileOtherThreadsAllocateCanAllocate) {
     threads.emplace_back([&, i] {
       while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
       while (!stop.load(std::memory_order_acquire)) {
-        void* p = Allocate(24);
+        void* p = test_util::Allocate(24);
         if (made[i] % 2 == 0) {
-          Free(p, 24);
+          test_util::Free(p, 24);
         } else {
           ::operator delete(p);  // Unsized.
         }
@@ -171,7 +164,7 @@ TEST(Fork, ChildForkedWhileOtherThreadsAllocateCanAllocate) {
   }
   std::vector<int> statuses;
   statuses.reserve(kForks);  // Before the window: no allocation inside.
-  const auto t = MeasureLoop([&] {
+  const auto t = test_util::MeasureLoop([&] {
     go.store(true, std::memory_order_release);
     for (int i = 0; i < kForks; ++i) {
       const pid_t child = fork();
@@ -197,10 +190,8 @@ TEST(Fork, ChildForkedWhileOtherThreadsAllocateCanAllocate) {
   int64_t allocations_made = 0;
   for (const int64_t m : made) allocations_made += m;
   // Every allocation and free of the threads, nothing of the children's.
-  EXPECT_EQ(t.allocs, allocations_made);
-  EXPECT_EQ(t.alloc_bytes, allocations_made * 24);
-  EXPECT_EQ(t.frees, allocations_made);
-  EXPECT_EQ(t.freed_bytes, allocations_made * 24);
+  EXPECT_EQ(test_util::DescribedCounts(t),
+            test_util::AllFreedCounts(allocations_made, allocations_made * 24));
   EXPECT_EQ(t.net_bytes, 0);
 }
 

@@ -23,40 +23,26 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+#include "alloc_counter/thread_counters.h"
 #include "gtest/gtest.h"
 #include "tests/util/measure.h"
 
 namespace reliability {
 namespace {
 
-using test_util::Allocate;
-using test_util::Bytes;
-using test_util::Free;
-using test_util::MeasureLoop;
-using test_util::MeasureOnThreads;
-using test_util::SpinBarrier;
-
-using alloc_counter::internal::BeginMeasurement;
-using alloc_counter::internal::EndMeasurement;
-using alloc_counter::internal::EnterLoop;
-using alloc_counter::internal::ExitLoop;
-using test_util::TotalsNow;
+using alloc_counter::internal::CountsSince;
+using alloc_counter::internal::Totals;
 
 // A size from 8 to 1024 bytes that varies with the thread and the block.
 std::size_t SizeFor(int thread, int block) {
   return 8 + 8 * static_cast<std::size_t>((thread * 131 + block * 31) % 128);
 }
 
-// The counts TotalsNow() gained over a test.
-struct Gained {
-  int64_t allocs, alloc_bytes, frees, freed_bytes;
-};
-
-template <typename Totals>
-Gained Since(const Totals& before) {
-  const auto now = TotalsNow();
-  return {now.allocs - before.allocs, now.alloc_bytes - before.alloc_bytes,
-          now.frees - before.frees, now.freed_bytes - before.freed_bytes};
+// The counts TotalsNow() gained since `before`: those of the test's windows,
+// threads that have exited included.
+Totals GainedSince(const Totals& before) {
+  return CountsSince(test_util::TotalsNow(), before);
 }
 
 // -----------------------------------------------------------------------------
@@ -68,42 +54,38 @@ constexpr int kPerThread = 25000;
 TEST(ThreadStress, CrossThreadFreesBalance) {
   std::vector<void*> blocks(std::size_t{kThreads} * kPerThread);
   std::array<int64_t, kThreads> made{};
-  SpinBarrier all_allocated(kThreads);
-  const auto before = TotalsNow();
-  const auto t = MeasureOnThreads(kThreads, [&](int i) {
+  test_util::SpinBarrier all_allocated(kThreads);
+  const auto before = test_util::TotalsNow();
+  const auto t = test_util::MeasureOnThreads(kThreads, [&](int i) {
     for (int j = 0; j < kPerThread; ++j) {
       blocks[static_cast<std::size_t>(i * kPerThread + j)] =
-          Allocate(SizeFor(i, j));
+          test_util::Allocate(SizeFor(i, j));
       ++made[static_cast<std::size_t>(i)];
     }
     all_allocated.Wait();
     // Free the blocks of the next thread.
     const int owner = (i + 1) % kThreads;
     for (int j = 0; j < kPerThread; ++j) {
-      Free(blocks[static_cast<std::size_t>(owner * kPerThread + j)],
-           SizeFor(owner, j));
+      test_util::Free(blocks[static_cast<std::size_t>(owner * kPerThread + j)],
+                      SizeFor(owner, j));
     }
   });
-  const Gained gained = Since(before);
+  const Totals gained = GainedSince(before);
 
   int64_t allocations_made = 0;
   for (const int64_t m : made) allocations_made += m;
   int64_t bytes = 0;
   for (int i = 0; i < kThreads; ++i) {
-    for (int j = 0; j < kPerThread; ++j) bytes += Bytes(SizeFor(i, j));
+    for (int j = 0; j < kPerThread; ++j) {
+      bytes += test_util::Bytes(SizeFor(i, j));
+    }
   }
   EXPECT_EQ(allocations_made, int64_t{kThreads} * kPerThread);
-  EXPECT_EQ(t.allocs, allocations_made);
-  EXPECT_EQ(t.alloc_bytes, bytes);
-  EXPECT_EQ(t.frees, allocations_made);
-  EXPECT_EQ(t.freed_bytes, bytes);
-  EXPECT_EQ(t.net_bytes, 0);
-  // Every thread allocates all of its blocks before any is freed.
-  EXPECT_EQ(t.peak_bytes, bytes);
-  EXPECT_EQ(gained.allocs, t.allocs);
-  EXPECT_EQ(gained.alloc_bytes, t.alloc_bytes);
-  EXPECT_EQ(gained.frees, t.frees);
-  EXPECT_EQ(gained.freed_bytes, t.freed_bytes);
+  // Every thread allocates all of its blocks before any is freed: the peak
+  // is every block.
+  EXPECT_EQ(test_util::Described(t),
+            test_util::AllFreed(allocations_made, bytes, bytes));
+  EXPECT_EQ(test_util::DescribedCounts(gained), test_util::DescribedCounts(t));
 }
 
 // A single-producer single-consumer ring of block pointers that never
@@ -139,12 +121,12 @@ TEST(ThreadStress, ConcurrentProducersAndConsumersBalance) {
   constexpr int kPairs = kThreads / 2;
   std::array<Ring, kPairs> rings;
   std::array<int64_t, kThreads> done_ops{};
-  const auto before = TotalsNow();
-  const auto t = MeasureOnThreads(kThreads, [&](int i) {
+  const auto before = test_util::TotalsNow();
+  const auto t = test_util::MeasureOnThreads(kThreads, [&](int i) {
     int64_t ops = 0;
     if (i < kPairs) {
       for (int j = 0; j < kPerThread; ++j) {
-        void* p = Allocate(SizeFor(i, j));
+        void* p = test_util::Allocate(SizeFor(i, j));
         while (!rings[static_cast<std::size_t>(i)].Push(p)) {
           std::this_thread::yield();
         }
@@ -158,13 +140,13 @@ TEST(ThreadStress, ConcurrentProducersAndConsumersBalance) {
                nullptr) {
           std::this_thread::yield();
         }
-        Free(p, SizeFor(producer, j));
+        test_util::Free(p, SizeFor(producer, j));
         ++ops;
       }
     }
     done_ops[static_cast<std::size_t>(i)] = ops;
   });
-  const Gained gained = Since(before);
+  const Totals gained = GainedSince(before);
 
   int64_t made = 0;
   int64_t freed = 0;
@@ -172,21 +154,20 @@ TEST(ThreadStress, ConcurrentProducersAndConsumersBalance) {
   for (int i = 0; i < kPairs; ++i) {
     made += done_ops[static_cast<std::size_t>(i)];
     freed += done_ops[static_cast<std::size_t>(i + kPairs)];
-    for (int j = 0; j < kPerThread; ++j) bytes += Bytes(SizeFor(i, j));
+    for (int j = 0; j < kPerThread; ++j) {
+      bytes += test_util::Bytes(SizeFor(i, j));
+    }
   }
   EXPECT_EQ(made, int64_t{kPairs} * kPerThread);
-  EXPECT_EQ(t.allocs, made);
-  EXPECT_EQ(t.alloc_bytes, bytes);
-  EXPECT_EQ(t.frees, freed);
-  EXPECT_EQ(t.freed_bytes, bytes);
+  EXPECT_EQ(test_util::DescribedCounts(t),
+            absl::StrFormat("allocs=%d alloc_bytes=%d frees=%d freed_bytes=%d",
+                            made, bytes, freed, bytes));
   EXPECT_EQ(t.net_bytes, 0);
   // How far the producers ran ahead varies; the peak lies between one block
   // and everything.
   EXPECT_GE(t.peak_bytes, 8);
   EXPECT_LE(t.peak_bytes, bytes);
-  EXPECT_EQ(gained.allocs, t.allocs);
-  EXPECT_EQ(gained.frees, t.frees);
-  EXPECT_EQ(gained.alloc_bytes - gained.freed_bytes, 0);
+  EXPECT_EQ(test_util::DescribedCounts(gained), test_util::DescribedCounts(t));
 }
 
 // -----------------------------------------------------------------------------
@@ -204,23 +185,25 @@ constexpr std::size_t kShortThreadBlock = 40;
 // the new thread, of a size fixed by the lambda's type) is counted besides.
 auto StartAndExitThreads(int blocks) {
   std::vector<void*> left(std::size_t{kPerRound} * kShortThreadBlocks);
-  return MeasureLoop([&] {
+  return test_util::MeasureLoop([&] {
     for (int round = 0; round < kRounds; ++round) {
       std::array<std::thread, kPerRound> threads;
       for (int i = 0; i < kPerRound; ++i) {
         void** mine = &left[static_cast<std::size_t>(i * kShortThreadBlocks)];
         threads[static_cast<std::size_t>(i)] = std::thread([mine, blocks] {
           for (int j = 0; j < blocks; ++j)
-            mine[j] = Allocate(kShortThreadBlock);
-          for (int j = 0; j < blocks / 2; ++j) Free(mine[j], kShortThreadBlock);
+            mine[j] = test_util::Allocate(kShortThreadBlock);
+          for (int j = 0; j < blocks / 2; ++j)
+            test_util::Free(mine[j], kShortThreadBlock);
         });
       }
       for (std::thread& thread : threads) thread.join();
       // Blocks whose allocating thread has exited.
       for (int i = 0; i < kPerRound; ++i) {
         for (int j = blocks / 2; j < blocks; ++j) {
-          Free(left[static_cast<std::size_t>(i * kShortThreadBlocks + j)],
-               kShortThreadBlock);
+          test_util::Free(
+              left[static_cast<std::size_t>(i * kShortThreadBlocks + j)],
+              kShortThreadBlock);
         }
       }
     }
@@ -229,9 +212,9 @@ auto StartAndExitThreads(int blocks) {
 
 TEST(ThreadStress, ThreadsStartedAndExitedInsideTheWindowLoseNothing) {
   const auto overhead = StartAndExitThreads(0);
-  const auto before = TotalsNow();
+  const auto before = test_util::TotalsNow();
   const auto t = StartAndExitThreads(kShortThreadBlocks);
-  const Gained gained = Since(before);
+  const Totals gained = GainedSince(before);
 
   constexpr int64_t kStarted = int64_t{kRounds} * kPerRound;
   // libstdc++: one allocation and one free of the thread's state per thread.
@@ -239,18 +222,13 @@ TEST(ThreadStress, ThreadsStartedAndExitedInsideTheWindowLoseNothing) {
   EXPECT_EQ(overhead.frees, kStarted);
   EXPECT_EQ(overhead.net_bytes, 0);
 
+  // Beyond that overhead, the threads' blocks, every one freed.
   const int64_t blocks = kStarted * kShortThreadBlocks;
-  EXPECT_EQ(t.allocs, overhead.allocs + blocks);
-  EXPECT_EQ(t.alloc_bytes,
-            overhead.alloc_bytes + blocks * Bytes(kShortThreadBlock));
-  EXPECT_EQ(t.frees, overhead.frees + blocks);
-  EXPECT_EQ(t.freed_bytes,
-            overhead.freed_bytes + blocks * Bytes(kShortThreadBlock));
+  EXPECT_EQ(test_util::DescribedCounts(CountsSince(t, overhead)),
+            test_util::AllFreedCounts(
+                blocks, blocks * test_util::Bytes(kShortThreadBlock)));
   EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(gained.allocs, t.allocs);
-  EXPECT_EQ(gained.alloc_bytes, t.alloc_bytes);
-  EXPECT_EQ(gained.frees, t.frees);
-  EXPECT_EQ(gained.freed_bytes, t.freed_bytes);
+  EXPECT_EQ(test_util::DescribedCounts(gained), test_util::DescribedCounts(t));
 }
 
 // -----------------------------------------------------------------------------
@@ -325,33 +303,32 @@ constexpr int kTasks = 10000;
 // Each task allocates 16, 200 and 3000 bytes, frees the first two on the
 // worker and hands the third back to the submitter, which frees it.
 void PoolTask(ThreadPool::Task* task) {
-  void* small = Allocate(16);
-  void* medium = Allocate(200);
-  task->result = Allocate(3000);
-  Free(medium, 200);
-  Free(small, 16);
+  void* small = test_util::Allocate(16);
+  void* medium = test_util::Allocate(200);
+  task->result = test_util::Allocate(3000);
+  test_util::Free(medium, 200);
+  test_util::Free(small, 16);
 }
 
 TEST(ThreadStress, ThreadPoolTasksAreAllCounted) {
   std::vector<ThreadPool::Task> tasks(kTasks, ThreadPool::Task{&PoolTask});
-  const auto before = TotalsNow();
-  decltype(alloc_counter::internal::EndMeasurement()) t;
+  const auto before = test_util::TotalsNow();
+  Totals t;
   {
     ThreadPool pool(kPoolWorkers);
-    t = MeasureLoop([&] {
+    t = test_util::MeasureLoop([&] {
       for (ThreadPool::Task& task : tasks) pool.Submit(&task);
       pool.WaitForCompleted(kTasks);
-      for (ThreadPool::Task& task : tasks) Free(task.result, 3000);
+      for (ThreadPool::Task& task : tasks) test_util::Free(task.result, 3000);
     });
   }
-  const Gained gained = Since(before);
-  EXPECT_EQ(t.allocs, 3 * kTasks);
-  EXPECT_EQ(t.alloc_bytes, int64_t{3216} * kTasks);
-  EXPECT_EQ(t.frees, 3 * kTasks);
-  EXPECT_EQ(t.freed_bytes, int64_t{3216} * kTasks);
+  const Totals gained = GainedSince(before);
+  // 3 blocks of 16 + 200 + 3000 bytes a task; the peak depends on how far
+  // the workers ran ahead of the submitter.
+  EXPECT_EQ(test_util::DescribedCounts(t),
+            test_util::AllFreedCounts(3 * kTasks, 3216 * kTasks));
   EXPECT_EQ(t.net_bytes, 0);
-  EXPECT_EQ(gained.allocs, t.allocs);
-  EXPECT_EQ(gained.frees, t.frees);
+  EXPECT_EQ(test_util::DescribedCounts(gained), test_util::DescribedCounts(t));
 }
 
 // -----------------------------------------------------------------------------
@@ -361,7 +338,7 @@ TEST(ThreadStress, ThreadPoolTasksAreAllCounted) {
 struct AllocatesOnDestruction {
   bool armed = false;
   ~AllocatesOnDestruction() {
-    if (armed) Free(Allocate(64), 64);
+    if (armed) test_util::Free(test_util::Allocate(64), 64);
   }
 };
 thread_local AllocatesOnDestruction tls_allocates_on_exit;
@@ -369,11 +346,11 @@ thread_local AllocatesOnDestruction tls_allocates_on_exit;
 // A pthread key destructor that allocates and frees one 96-byte block. The
 // key is created after alloc_counter's own (made by the first window), so it
 // runs after alloc_counter has released the thread's slot.
-void KeyDestructor(void*) { Free(Allocate(96), 96); }
+void KeyDestructor(void*) { test_util::Free(test_util::Allocate(96), 96); }
 
 auto StartThreadsThatAllocateAtExit(pthread_key_t key, bool at_exit) {
   constexpr int kExiting = 16;
-  return MeasureLoop([&] {
+  return test_util::MeasureLoop([&] {
     std::array<std::thread, kExiting> threads;
     for (std::thread& thread : threads) {
       thread = std::thread([key, at_exit] {
@@ -387,17 +364,18 @@ auto StartThreadsThatAllocateAtExit(pthread_key_t key, bool at_exit) {
 }
 
 TEST(ThreadStress, AllocationsInThreadExitDestructorsAreCounted) {
-  MeasureLoop([] { Free(Allocate(8), 8); });  // alloc_counter's key first.
+  test_util::MeasureLoop([] {
+    test_util::Free(test_util::Allocate(8), 8);
+  });  // alloc_counter's key first.
   pthread_key_t key;
   ASSERT_EQ(pthread_key_create(&key, &KeyDestructor), 0);
   const auto overhead = StartThreadsThatAllocateAtExit(key, false);
   const auto t = StartThreadsThatAllocateAtExit(key, true);
   pthread_key_delete(key);
-  // Per thread: the thread_local's 64 bytes and the key destructor's 96.
-  EXPECT_EQ(t.allocs, overhead.allocs + 16 * 2);
-  EXPECT_EQ(t.alloc_bytes, overhead.alloc_bytes + 16 * (64 + 96));
-  EXPECT_EQ(t.frees, overhead.frees + 16 * 2);
-  EXPECT_EQ(t.freed_bytes, overhead.freed_bytes + 16 * (64 + 96));
+  // Beyond the threads' own overhead, per thread: the thread_local's 64
+  // bytes and the key destructor's 96, each freed.
+  EXPECT_EQ(test_util::DescribedCounts(CountsSince(t, overhead)),
+            test_util::AllFreedCounts(16 * 2, 16 * (64 + 96)));
   EXPECT_EQ(t.net_bytes, 0);
 }
 

@@ -6,8 +6,9 @@
 //
 // The 8 replaceable `operator new` forms and the 12 replaceable `operator
 // delete` forms of C++17, each behind one signature, so that a test can loop
-// over all of them, and the sizes and alignments to try them with.
-// Thread-compatible: the tables are built once and never changed.
+// over all of them, and the sizes and alignments to try them with
+// (`Cases()`). Thread-compatible: the tables are built once and never
+// changed.
 
 #ifndef TESTS_UTIL_FORMS_H_
 #define TESTS_UTIL_FORMS_H_
@@ -15,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <string>
 #include <vector>
 
 namespace test_util {
@@ -159,6 +161,46 @@ inline std::vector<std::size_t> AlignmentsFor(bool aligned) {
 }
 inline std::vector<std::size_t> AlignmentsFor(const NewForm& form) {
   return AlignmentsFor(form.aligned);
+}
+
+// FormCase
+//
+// One case of a test over the forms: a form, a size and an alignment.
+template <typename Form>
+struct FormCase {
+  const Form& form;
+  std::size_t size;
+  std::size_t alignment;
+
+  // The case, for SCOPED_TRACE: "new(size, align) size=100 alignment=64".
+  std::string Name() const {
+    return std::string(form.name) + " size=" + std::to_string(size) +
+           " alignment=" + std::to_string(alignment);
+  }
+};
+
+// Cases()
+//
+// Every form of `forms` (NewForms() or DeleteForms()), with each alignment
+// AlignmentsFor() gives it and every size of `sizes`:
+//
+//   for (const FormCase<NewForm>& c : Cases(NewForms(), kSizes)) {
+//     SCOPED_TRACE(c.Name());
+//     void* p = c.form.allocate(c.size, c.alignment);
+//     ...
+//   }
+template <typename Form, typename Sizes>
+std::vector<FormCase<Form>> Cases(const std::vector<Form>& forms,
+                                  const Sizes& sizes) {
+  std::vector<FormCase<Form>> cases;
+  for (const Form& form : forms) {
+    for (const std::size_t alignment : AlignmentsFor(form.aligned)) {
+      for (const std::size_t size : sizes) {
+        cases.push_back({form, size, alignment});
+      }
+    }
+  }
+  return cases;
 }
 
 }  // namespace test_util

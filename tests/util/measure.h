@@ -7,7 +7,9 @@
 // Test helpers that measure a loop body through alloc_counter's internal
 // window API, exactly as the state wrappers do in Google Benchmark's memory
 // run: on the calling thread (`MeasureLoop()`) or on several threads at once
-// (`MeasureOnThreads()`). The allocation helpers are allocate.h's.
+// (`MeasureOnThreads()`), and describe what was counted in one line
+// (`Described()`), to check a whole result in one assertion. The allocation
+// helpers are allocate.h's.
 //
 // The window calls are thread-compatible: one test thread drives them.
 // `SpinBarrier` is thread-safe. GoogleTest's assertions allocate: keep them
@@ -20,9 +22,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "alloc_counter/thread_counters.h"
 #include "alloc_counter/window.h"
 #include "tests/util/allocate.h"
@@ -40,6 +44,59 @@ inline Totals TotalsNow() {
   Totals t = alloc_counter::internal::AllThreadsTotals();
   t.net_bytes = t.alloc_bytes - t.freed_bytes;
   return t;
+}
+
+// Described()
+//
+// Every count of `t`, named as its fields are:
+//
+//   EXPECT_EQ(Described(t), "allocs=1 alloc_bytes=50 frees=1 freed_bytes=50 "
+//                           "net_bytes=0 peak_bytes=50");
+//
+// A failure shows all of them, expected and counted. Where an expected count
+// is an expression, build the expected line with absl::StrFormat().
+inline std::string Described(const Totals& t) {
+  return absl::StrFormat(
+      "allocs=%d alloc_bytes=%d frees=%d freed_bytes=%d net_bytes=%d "
+      "peak_bytes=%d",
+      t.allocs, t.alloc_bytes, t.frees, t.freed_bytes, t.net_bytes,
+      t.peak_bytes);
+}
+
+// DescribedCounts()
+//
+// The four counts of `t`, "allocs=1 alloc_bytes=50 frees=1 freed_bytes=50",
+// without `net_bytes` and `peak_bytes`: for what AllThreadsTotals() and
+// CountsSince() return (they leave those at 0), and for a window whose peak
+// depends on how its threads interleave.
+inline std::string DescribedCounts(const Totals& t) {
+  return absl::StrFormat("allocs=%d alloc_bytes=%d frees=%d freed_bytes=%d",
+                         t.allocs, t.alloc_bytes, t.frees, t.freed_bytes);
+}
+
+// AllFreedCounts()
+//
+// What DescribedCounts() gives for `allocs` allocations of `bytes` bytes in
+// all, every one of them freed:
+//
+//   EXPECT_EQ(DescribedCounts(t), AllFreedCounts(blocks, blocks * 40));
+inline std::string AllFreedCounts(int64_t allocs, int64_t bytes) {
+  return absl::StrFormat("allocs=%d alloc_bytes=%d frees=%d freed_bytes=%d",
+                         allocs, bytes, allocs, bytes);
+}
+
+// AllFreed()
+//
+// What Described() gives for `allocs` allocations of `bytes` bytes in all,
+// every one of them freed, live bytes having grown by `peak_bytes` at most:
+//
+//   EXPECT_EQ(Described(t), AllFreed(/*allocs=*/2, /*bytes=*/96,
+//                                    /*peak_bytes=*/64));
+inline std::string AllFreed(int64_t allocs, int64_t bytes, int64_t peak_bytes) {
+  return absl::StrFormat(
+      "allocs=%d alloc_bytes=%d frees=%d freed_bytes=%d net_bytes=0 "
+      "peak_bytes=%d",
+      allocs, bytes, allocs, bytes, peak_bytes);
 }
 
 // MeasureLoop()
