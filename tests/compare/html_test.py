@@ -228,30 +228,11 @@ def decode_png(data, what):
     return width, height, rows
 
 
-# Added to a copy of a page: writes the layout box of the first element
-# matching each selector into the page's text, as "box SELECTOR: x y w h".
-BOX_SCRIPT = """
-<script>
-(function () {
-  var selectors = %s;
-  for (var i = 0; i < selectors.length; i++) {
-    var element = document.querySelector(selectors[i]);
-    var r = element ? element.getBoundingClientRect() : null;
-    var line = document.createElement('p');
-    line.textContent = 'box ' + selectors[i] + ': ' + (r ?
-        [r.left, r.top, r.width, r.height].map(Math.round).join(' ') :
-        'none');
-    document.body.appendChild(line);
-  }
-})();
-</script>
-"""
-
-
 # Added to a copy of a page: writes, for each selector, how many elements
-# match and the least and greatest height of their layout boxes, as
-# "heights SELECTOR: count min max".
-HEIGHTS_SCRIPT = """
+# match, the least and greatest height of their layout boxes, and the layout
+# box of the first one (or "none"), as
+# "layout SELECTOR: count min max | x y w h".
+LAYOUT_SCRIPT = """
 <script>
 (function () {
   var selectors = %s;
@@ -261,10 +242,13 @@ HEIGHTS_SCRIPT = """
     for (var j = 0; j < elements.length; j++) {
       heights.push(Math.round(elements[j].getBoundingClientRect().height));
     }
+    var r = elements.length ? elements[0].getBoundingClientRect() : null;
     var line = document.createElement('p');
-    line.textContent = 'heights ' + selectors[i] + ': ' + heights.length +
+    line.textContent = 'layout ' + selectors[i] + ': ' + heights.length +
         ' ' + Math.min.apply(null, heights) + ' ' +
-        Math.max.apply(null, heights);
+        Math.max.apply(null, heights) + ' | ' + (r ?
+        [r.left, r.top, r.width, r.height].map(Math.round).join(' ') :
+        'none');
     document.body.appendChild(line);
   }
 })();
@@ -288,15 +272,14 @@ def js_list(strings):
     return "[" + ", ".join(json.dumps(s) for s in strings) + "]"
 
 
-def laid_out(page, script, element, marker, selectors, pattern, what):
-    """Runs `script` (which writes, into the element `element`, one line
-    `MARKER SELECTOR: ...` for each of `selectors`) in a copy of `page` laid
-    out at the screenshot's window size: {selector: the groups of `pattern`
-    after it}."""
-    dom = with_script(page, script % js_list(selectors), element)
+def laid_out(page, selectors, suffix, pattern, what):
+    """Runs LAYOUT_SCRIPT for `selectors` in a copy of `page` (its name ends
+    with `suffix`) laid out at the screenshot's window size: {selector: the
+    groups of `pattern` in its line}."""
+    dom = with_script(page, LAYOUT_SCRIPT % js_list(selectors), suffix)
     found = {}
     for selector in selectors:
-        match = re.search(re.escape(f"{marker} {selector}: ") + pattern, dom)
+        match = re.search(re.escape(f"layout {selector}: ") + pattern, dom)
         if match is None:
             raise AssertionError(f"no {what} for {selector!r}")
         found[selector] = match.groups()
@@ -306,16 +289,17 @@ def laid_out(page, script, element, marker, selectors, pattern, what):
 def heights(page, selectors):
     """{selector: (count, least height, greatest height)} of the elements of
     each selector in `page`, laid out at the screenshot's window size."""
-    found = laid_out(page, HEIGHTS_SCRIPT, ".heights", "heights", selectors,
-                     r"(\d+) (-?\w+) (-?\w+)", "heights")
+    found = laid_out(page, selectors, ".heights",
+                     r"(\d+) (-?\w+) (-?\w+) \|", "heights")
     return {k: (int(v[0]), v[1], v[2]) for k, v in found.items()}
 
 
 def boxes(page, selectors):
     """Where Chromium lays out the first element of each selector in `page`,
     at the screenshot's window size: {selector: (x, y, width, height)}."""
-    found = laid_out(page, BOX_SCRIPT, ".boxes", "box", selectors,
-                     r"(-?\d+) (-?\d+) (\d+) (\d+)", "layout box")
+    found = laid_out(page, selectors, ".boxes",
+                     r"\d+ -?\w+ -?\w+ \| (-?\d+) (-?\d+) (\d+) (\d+)",
+                     "layout box")
     return {k: tuple(int(x) for x in v) for k, v in found.items()}
 
 

@@ -22,15 +22,18 @@ from tests.run import run as run_binary
 BINARIES = {}
 README = None  # the repository's README.md
 
-# Each flag, its values as --help shows them, and its default.
+# Each flag, its values as --help shows them, and its default, in --help's
+# order.
 FLAGS = [
     ("--alloc_counter_columns", "{true|false}", "true"),
     ("--alloc_counter_paused", "{exclude|include}", "exclude"),
     ("--alloc_counter_mode", "{memory_run|timed}", "memory_run"),
     ("--alloc_counter_sites", "<N>", "0"),
+    ("--alloc_counter_site_names", "{short|full}", "short"),
+    ("--alloc_counter_folded", "<FILE>", "none"),
+    ("--alloc_counter_folded_bytes", "<FILE>", "none"),
     ("--alloc_counter_histogram", "{false|true}", "false"),
 ]
-
 
 def run(binary, *args):
     return run_binary(binary, *args, check=False)
@@ -95,17 +98,12 @@ class CommandLineTest(unittest.TestCase):
             "accepted values: true, false")
 
     def test_unknown_flag_exits_2_naming_it_and_every_known_flag(self):
+        # Each flag as --help shows it, without the braces.
+        known = ", ".join(f"{flag}={values.strip('{}')}"
+                          for flag, values, _ in FLAGS)
         self.assertRejectedBeforeAnyBenchmark(
             "--alloc_counter_bogus=1",
-            "unknown flag --alloc_counter_bogus; known flags: "
-            "--alloc_counter_columns=true|false, "
-            "--alloc_counter_paused=exclude|include, "
-            "--alloc_counter_mode=memory_run|timed, "
-            "--alloc_counter_sites=<N>, "
-            "--alloc_counter_site_names=short|full, "
-            "--alloc_counter_folded=<FILE>, "
-            "--alloc_counter_folded_bytes=<FILE>, "
-            "--alloc_counter_histogram=false|true")
+            f"unknown flag --alloc_counter_bogus; known flags: {known}")
 
 if __name__ == "__main__":
     README = os.path.abspath(sys.argv.pop(1))

@@ -233,11 +233,17 @@ TEST(Faults, WithoutANewHandlerTheThrowingFormsThrowAndNothrowFormsReturnNull) {
 constexpr int kAttempts = 24000;
 constexpr int kFailEvery = 3;
 
+// What the attempts of one run came to.
 struct Outcomes {
   int64_t attempts = 0;
+  // Failures the allocator was made to report (every kFailEvery-th attempt).
   int64_t failures_injected = 0;
+  // Allocations that returned a block, and the bytes they asked for: what
+  // alloc_counter must count.
   int64_t succeeded = 0;
   int64_t succeeded_bytes = 0;
+  // Failures seen as std::bad_alloc (the throwing forms) and as null (the
+  // nothrow forms).
   int64_t threw = 0;
   int64_t returned_null = 0;
 };
