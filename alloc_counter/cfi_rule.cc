@@ -253,7 +253,11 @@ bool Execute(const uint8_t* p, const uint8_t* end, uintptr_t loc,
       case 0x08:  // DW_CFA_same_value
         set(Uleb(&p), kSame, 0);
         break;
-      case 0x09: {  // DW_CFA_register
+      case 0x09:    // DW_CFA_register
+      case 0x14:    // DW_CFA_val_offset
+      case 0x15: {  // DW_CFA_val_offset_sf
+        // A register, then a number this file does not need (skipping a
+        // signed LEB128 number is the same as skipping an unsigned one).
         const uint64_t reg = Uleb(&p);
         Uleb(&p);
         set(reg, kOther, 0);
@@ -277,7 +281,8 @@ bool Execute(const uint8_t* p, const uint8_t* end, uintptr_t loc,
       case 0x0e:  // DW_CFA_def_cfa_offset
         row->cfa_offset = static_cast<int64_t>(Uleb(&p));
         break;
-      case 0x10: {  // DW_CFA_expression
+      case 0x10:    // DW_CFA_expression
+      case 0x16: {  // DW_CFA_val_expression
         const uint64_t reg = Uleb(&p);
         p += Uleb(&p);
         set(reg, kOther, 0);
@@ -295,24 +300,6 @@ bool Execute(const uint8_t* p, const uint8_t* end, uintptr_t loc,
       case 0x13:  // DW_CFA_def_cfa_offset_sf
         row->cfa_offset = Sleb(&p) * cie.data_align;
         break;
-      case 0x14: {  // DW_CFA_val_offset
-        const uint64_t reg = Uleb(&p);
-        Uleb(&p);
-        set(reg, kOther, 0);
-        break;
-      }
-      case 0x15: {  // DW_CFA_val_offset_sf
-        const uint64_t reg = Uleb(&p);
-        Sleb(&p);
-        set(reg, kOther, 0);
-        break;
-      }
-      case 0x16: {  // DW_CFA_val_expression
-        const uint64_t reg = Uleb(&p);
-        p += Uleb(&p);
-        set(reg, kOther, 0);
-        break;
-      }
       case 0x2e:  // DW_CFA_GNU_args_size
         Uleb(&p);
         break;
