@@ -394,6 +394,7 @@ TEST(Faults, ArrayLengthOverflowThrowsBeforeOperatorNewIsCalled) {
   const auto t = MeasureLoop([&] {
     try {
       auto* p = new int64_t[n];
+      test_util::Escape(p);  // else clang deletes the new and delete
       delete[] p;
     } catch (const std::bad_array_new_length&) {
       ++thrown;
