@@ -15,7 +15,12 @@
 #   4. the CMake build and ctest against Google Benchmark 1.8.5 and 1.9.5,
 #      built from the release archives in ../shared/third_party beside this
 #      repository (tools/run_version_tests.sh); skipped, and said so, where
-#      that directory is absent.
+#      that directory is absent;
+#   5. the CMake build and ctest with clang 16, libc++ and LLD, against
+#      Google Benchmark 1.9.5, Abseil and GoogleTest built with that
+#      toolchain from ../shared/third_party and Debian's GoogleTest sources
+#      (tools/run_libcxx_tests.sh); skipped, and said so, where that
+#      directory is absent.
 # Arguments go to every `bazel test`. The last line sums them all, each
 # formatting check counting as one test: "N passed, N skipped, N failed". A
 # test that skipped any of its cases, or that a stage left out (the
@@ -83,6 +88,15 @@ if [[ -d ../shared/third_party ]]; then
 else
   echo "skipped: no ../shared/third_party beside this repository, so no" \
     "Google Benchmark release archives to build and test against"
+fi
+
+echo "==> clang 16, libc++ and LLD"
+if [[ -d ../shared/third_party ]]; then
+  tools/run_libcxx_tests.sh 2>&1 | tee "$logs/libcxx.log" || status=1
+  add_summary "$logs/libcxx.log"
+else
+  echo "skipped: no ../shared/third_party beside this repository, so no" \
+    "Google Benchmark and Abseil archives to build with libc++"
 fi
 
 echo "${passed} passed, ${skipped} skipped, ${failed} failed"
