@@ -3,7 +3,7 @@
 //
 // Google Benchmark's entry points, with alloc_counter's flags and columns.
 //
-// GNU ld's `--wrap` (the link options travel with the `//alloc_counter`
+// The linker's `--wrap` (the link options travel with the `//alloc_counter`
 // target) redirects the program's calls of
 //
 //   benchmark::Initialize()              to InitializeWithFlags(): our flags
@@ -21,16 +21,20 @@
 // columns with no change to its source. A call made inside a shared library
 // is not redirected; measurements.cc then says so once.
 //
-// Google Benchmark's own forms call each other inside its library, where
-// `--wrap` does not reach, so each call is redirected once. alloc_counter's
-// own Initialize() and RunSpecifiedBenchmarks() call the functions below
-// directly.
+// Google Benchmark's own forms call each other inside its benchmark.cc. GNU
+// ld's `--wrap` does not reach calls inside the object file that defines the
+// symbol, LLD's does: RunWithColumns() passes a nested call straight on, so
+// that the reporters are wrapped once either way. alloc_counter's own
+// Initialize() and RunSpecifiedBenchmarks() call the functions below
+// directly. The wrapped names are read at build time (wrap_names.h).
 //
 // State owned by this file, set by Initialize() on the main thread before
 // benchmarks run, read by the functions below on that thread:
 //
 //   TheFlags()  the parsed --alloc_counter_* flags.
 //   g_help      the help printer the program gave benchmark::Initialize().
+//   g_running   whether the benchmarks are running, set and cleared by
+//               RunWithColumns().
 
 #include "alloc_counter/alloc_counter.h"
 
@@ -50,20 +54,8 @@
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/version.h"
 #include "alloc_counter/window.h"
+#include "alloc_counter/wrap_names.h"
 #include "benchmark/benchmark.h"
-
-// Google Benchmark's own entry points (Itanium C++ ABI names), reached
-// through `--wrap`.
-extern "C" {
-void __real__ZN9benchmark10InitializeEPiPPcPFvvE(int* argc, char** argv,
-                                                 void (*help)());
-size_t __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_(
-    benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file);
-size_t
-__real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file,
-    std::string spec);
-}
 
 // Defined by c_alloc.cc where `//alloc_counter:malloc` counts the C
 // allocator (not under a sanitizer); absent, its address is null.
@@ -71,6 +63,20 @@ extern "C" const int alloc_counter_c_allocator_linked __attribute__((weak));
 
 namespace alloc_counter {
 namespace internal {
+
+// Google Benchmark's own entry points, reached through `--wrap` (mangled names
+// from wrap_names.h).
+void RealInitialize(int* argc, char** argv, void (*help)()) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_ENTRY_INITIALIZE);
+size_t RealRunSpecifiedBenchmarks(
+    benchmark::BenchmarkReporter* display,
+    benchmark::BenchmarkReporter*
+        file) __asm__("__real_" ALLOC_COUNTER_WRAP_ENTRY_RUN_DISPLAY_FILE);
+size_t RealRunSpecifiedBenchmarks(
+    benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file,
+    std::string
+        spec) __asm__("__real_" ALLOC_COUNTER_WRAP_ENTRY_RUN_DISPLAY_FILE_SPEC);
+
 namespace {
 
 using benchmark::BenchmarkReporter;
@@ -81,6 +87,9 @@ Flags& TheFlags() {
 }
 
 void (*g_help)() = nullptr;
+
+// Whether RunWithColumns() is running the benchmarks.
+bool g_running = false;
 
 // What `--help` prints: the program's help (Google Benchmark's usage, unless
 // the program gave its own), then alloc_counter's flags. Google Benchmark
@@ -148,7 +157,7 @@ void InitializeWithFlags(int* argc, char** argv, void (*help)()) {
   SetSiteOptions(columns ? flags.sites : 0, columns && folded,
                  columns && flags.histogram);
   g_help = help;
-  __real__ZN9benchmark10InitializeEPiPPcPFvvE(argc, argv, &PrintUsage);
+  RealInitialize(argc, argv, &PrintUsage);
 }
 
 // Adds to Google Benchmark's context (the header of the console, `context`
@@ -182,9 +191,19 @@ void AddCountingContext() {
 // with --benchmark_out the one --benchmark_out_format selects, created here
 // as Google Benchmark would. With --alloc_counter_columns=false, `run` gets
 // the caller's reporters unchanged.
+//
+// Google Benchmark's overloads call each other inside its benchmark.cc. GNU
+// ld leaves those calls alone; LLD's `--wrap` redirects them to the wrappers
+// below too, and so a run already under way passes the reporters it was given
+// (already wrapped) straight on.
 template <typename RunFn>
 size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
                       RunFn run) {
+  if (g_running) return run(display, file);
+  g_running = true;
+  struct Done {
+    ~Done() { g_running = false; }
+  } done;
   if (!TheFlags().columns) {
     AudienceScope audience(Audience::kNobody);
     return run(display, file);
@@ -222,19 +241,17 @@ size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
 }
 
 size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file) {
-  return RunWithColumns(
-      display, file, [](BenchmarkReporter* d, BenchmarkReporter* f) {
-        return __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_(
-            d, f);
-      });
+  return RunWithColumns(display, file,
+                        [](BenchmarkReporter* d, BenchmarkReporter* f) {
+                          return RealRunSpecifiedBenchmarks(d, f);
+                        });
 }
 
 size_t RunWithColumns(BenchmarkReporter* display, BenchmarkReporter* file,
                       std::string spec) {
   return RunWithColumns(
       display, file, [&spec](BenchmarkReporter* d, BenchmarkReporter* f) {
-        return __real__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-            d, f, std::move(spec));
+        return RealRunSpecifiedBenchmarks(d, f, std::move(spec));
       });
 }
 
@@ -259,58 +276,65 @@ int BenchmarkMain(int argc, char** argv) {
 
 }  // namespace alloc_counter
 
-// The wrappers. The mangled names are those of the Itanium C++ ABI with
-// libstdc++'s std::string; alloc_counter/copts.bzl lists the same names.
+// The wrappers, each defined under `__wrap_` and the mangled name of the
+// overload it wraps (wrap_names.h).
 
-using alloc_counter::internal::InitializeWithFlags;
-using alloc_counter::internal::RunWithColumns;
+namespace alloc_counter {
+namespace internal {
+
 using benchmark::BenchmarkReporter;
 
-extern "C" {
+void WrapInitialize(int* argc, char** argv, void (*help)()) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_ENTRY_INITIALIZE);
+size_t WrapRun() __asm__("__wrap_" ALLOC_COUNTER_WRAP_ENTRY_RUN);
+size_t WrapRunSpec(std::string spec) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_ENTRY_RUN_SPEC);
+size_t WrapRunDisplay(BenchmarkReporter* display) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_ENTRY_RUN_DISPLAY);
+size_t WrapRunDisplaySpec(BenchmarkReporter* display, std::string spec) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_ENTRY_RUN_DISPLAY_SPEC);
+size_t
+WrapRunDisplayFile(BenchmarkReporter* display, BenchmarkReporter* file) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_ENTRY_RUN_DISPLAY_FILE);
+size_t WrapRunDisplayFileSpec(
+    BenchmarkReporter* display, BenchmarkReporter* file,
+    std::string
+        spec) __asm__("__wrap_" ALLOC_COUNTER_WRAP_ENTRY_RUN_DISPLAY_FILE_SPEC);
 
 // benchmark::Initialize(int*, char**, void (*)())
-void __wrap__ZN9benchmark10InitializeEPiPPcPFvvE(int* argc, char** argv,
-                                                 void (*help)()) {
+void WrapInitialize(int* argc, char** argv, void (*help)()) {
   InitializeWithFlags(argc, argv, help);
 }
 
 // benchmark::RunSpecifiedBenchmarks()
-size_t __wrap__ZN9benchmark22RunSpecifiedBenchmarksEv() {
-  return RunWithColumns(nullptr, nullptr);
-}
+size_t WrapRun() { return RunWithColumns(nullptr, nullptr); }
 
 // benchmark::RunSpecifiedBenchmarks(std::string)
-size_t
-__wrap__ZN9benchmark22RunSpecifiedBenchmarksENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    std::string spec) {
+size_t WrapRunSpec(std::string spec) {
   return RunWithColumns(nullptr, nullptr, std::move(spec));
 }
 
 // benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*)
-size_t __wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterE(
-    BenchmarkReporter* display) {
+size_t WrapRunDisplay(BenchmarkReporter* display) {
   return RunWithColumns(display, nullptr);
 }
 
 // benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*, std::string)
-size_t
-__wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    BenchmarkReporter* display, std::string spec) {
+size_t WrapRunDisplaySpec(BenchmarkReporter* display, std::string spec) {
   return RunWithColumns(display, nullptr, std::move(spec));
 }
 
 // benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*, BenchmarkReporter*)
-size_t __wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_(
-    BenchmarkReporter* display, BenchmarkReporter* file) {
+size_t WrapRunDisplayFile(BenchmarkReporter* display, BenchmarkReporter* file) {
   return RunWithColumns(display, file);
 }
 
 // benchmark::RunSpecifiedBenchmarks(BenchmarkReporter*, BenchmarkReporter*,
 //                                   std::string)
-size_t
-__wrap__ZN9benchmark22RunSpecifiedBenchmarksEPNS_17BenchmarkReporterES1_NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    BenchmarkReporter* display, BenchmarkReporter* file, std::string spec) {
+size_t WrapRunDisplayFileSpec(BenchmarkReporter* display,
+                              BenchmarkReporter* file, std::string spec) {
   return RunWithColumns(display, file, std::move(spec));
 }
 
-}  // extern "C"
+}  // namespace internal
+}  // namespace alloc_counter

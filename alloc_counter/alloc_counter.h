@@ -9,7 +9,7 @@
 // `//alloc_counter` target is all a program needs: it replaces the global
 // `operator new`/`operator delete`, registers a `benchmark::MemoryManager`,
 // and redirects the program's calls of `benchmark::Initialize()` and
-// `benchmark::RunSpecifiedBenchmarks()` (GNU ld's `--wrap`). Whatever the
+// `benchmark::RunSpecifiedBenchmarks()` (the linker's `--wrap`). Whatever the
 // program's `main` (`BENCHMARK_MAIN()`, Google Benchmark's `benchmark_main`
 // library, or a hand-written one with reporters of its own), the console,
 // CSV and JSON output then have the columns `allocs/iter`, `bytes/iter` and

@@ -22,9 +22,9 @@
 //                  defined in its library (in every version) but declared in
 //                  no public header; `State::SkipWithError()` and
 //                  `SkipWithMessage()` take a `const char*` up to 1.7.x and a
-//                  `const std::string&` from 1.8, so of the three the
-//                  `--wrap` wrappers name (state_wrappers.cc) a version
-//                  defines some: their `__real_` names are weak.
+//                  `const std::string&` from 1.8: the build finds which a
+//                  version declares (wrap_probe.cc), and state_wrappers.cc
+//                  wraps only those.
 //   Run            a failed row has `error_occurred` up to 1.7.x and
 //                  `skipped` from 1.8; `memory_result` points into the
 //                  runner's vector up to 1.9.1 (dangling for every row but
@@ -60,20 +60,6 @@ double StatisticsMedian(const std::vector<double>& v);
 double StatisticsStdDev(const std::vector<double>& v);
 double StatisticsCV(const std::vector<double>& v);
 }  // namespace benchmark
-
-// The skips of State, as `--wrap` reaches them (Itanium C++ ABI names, with
-// libstdc++'s std::string): weak, so that those a version lacks are null.
-// Nothing calls their wrappers in a version without them, since no code of
-// that version names them.
-extern "C" {
-void __real__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
-                                                   const char* message)
-    __attribute__((weak));
-void __real__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    benchmark::State* state, const std::string& message) __attribute__((weak));
-void __real__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    benchmark::State* state, const std::string& message) __attribute__((weak));
-}
 
 namespace alloc_counter {
 namespace internal {

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Reports exactly when a benchmark's loop body starts, pauses, resumes and
-// ends, using GNU ld's `--wrap` (the link options travel with the
+// ends, using the linker's `--wrap` (the link options travel with the
 // `//alloc_counter` target).
 //
 // Google Benchmark's memory run starts the MemoryManager before it creates
@@ -28,15 +28,26 @@
 // or, in timed mode, to the timed loops (timed_run.h), and ignores them
 // otherwise.
 //
-// The mangled names are those of the Itanium C++ ABI; a member function
-// taking no argument is called with `this` as its one parameter.
+// The mangled names are those of the Itanium C++ ABI, read at build time
+// from an object compiled with the build's compiler and standard library
+// (wrap_names.h, from wrap_probe.cc): each wrapper below is defined under
+// its `__wrap_` name with an `__asm__` label. A member function is called
+// with `this` as its first parameter.
+//
+// LLD's `--wrap` also redirects calls made inside the object file that
+// defines the symbol, which GNU ld leaves alone: StartKeepRunning() calls
+// ResumeTiming() and FinishKeepRunning() calls PauseTiming() inside Google
+// Benchmark's benchmark.cc. Those calls reach the wrappers under LLD, and
+// the Pause and Resume wrappers ignore them (t_in_loop_bound).
 
 #include <cstdint>
 #include <string>
 
+#include "absl/base/attributes.h"
 #include "alloc_counter/benchmark_compat.h"
 #include "alloc_counter/timed_run.h"
 #include "alloc_counter/window.h"
+#include "alloc_counter/wrap_names.h"
 #include "benchmark/benchmark.h"
 
 namespace alloc_counter {
@@ -115,63 +126,119 @@ void OnLoopSkip(const benchmark::State& state) {
 }  // namespace internal
 }  // namespace alloc_counter
 
-extern "C" {
+namespace alloc_counter {
+namespace internal {
 
-void __real__ZN9benchmark5State16StartKeepRunningEv(benchmark::State* state);
-void __real__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state);
-void __real__ZN9benchmark5State11PauseTimingEv(benchmark::State* state);
-void __real__ZN9benchmark5State12ResumeTimingEv(benchmark::State* state);
+// Google Benchmark's own members, reached through `--wrap`.
+void RealStartKeepRunning(benchmark::State* state) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_STATE_START_KEEP_RUNNING);
+void RealFinishKeepRunning(benchmark::State* state) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_STATE_FINISH_KEEP_RUNNING);
+void RealPauseTiming(benchmark::State* state) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_STATE_PAUSE_TIMING);
+void RealResumeTiming(benchmark::State* state) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_STATE_RESUME_TIMING);
+
+// The wrappers, named `__wrap_` and the wrapped member's mangled name.
+void WrapStartKeepRunning(benchmark::State* state) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_STATE_START_KEEP_RUNNING);
+void WrapFinishKeepRunning(benchmark::State* state) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_STATE_FINISH_KEEP_RUNNING);
+void WrapPauseTiming(benchmark::State* state) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_STATE_PAUSE_TIMING);
+void WrapResumeTiming(benchmark::State* state) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_STATE_RESUME_TIMING);
+
+namespace {
+
+// Whether this thread is inside Google Benchmark's own StartKeepRunning() or
+// FinishKeepRunning(), which call ResumeTiming() and PauseTiming() from the
+// same object file. GNU ld leaves such calls alone; LLD redirects them to the
+// wrappers too, where they are not the benchmark's events.
+ABSL_CONST_INIT thread_local bool t_in_loop_bound = false;
+
+class LoopBoundScope {
+ public:
+  LoopBoundScope() { t_in_loop_bound = true; }
+  ~LoopBoundScope() { t_in_loop_bound = false; }
+  LoopBoundScope(const LoopBoundScope&) = delete;
+  LoopBoundScope& operator=(const LoopBoundScope&) = delete;
+};
+
+}  // namespace
 
 // benchmark::State::StartKeepRunning()
-void __wrap__ZN9benchmark5State16StartKeepRunningEv(benchmark::State* state) {
-  __real__ZN9benchmark5State16StartKeepRunningEv(state);
-  alloc_counter::internal::OnLoopStart();
+void WrapStartKeepRunning(benchmark::State* state) {
+  {
+    LoopBoundScope bound;
+    RealStartKeepRunning(state);
+  }
+  OnLoopStart();
 }
 
 // benchmark::State::FinishKeepRunning()
 //
 // The iterations the loop ran are settled by FinishKeepRunning itself (a
 // range-for loop counts down a copy), so they are read after it.
-void __wrap__ZN9benchmark5State17FinishKeepRunningEv(benchmark::State* state) {
-  alloc_counter::internal::OnLoopExit();
-  __real__ZN9benchmark5State17FinishKeepRunningEv(state);
-  alloc_counter::internal::OnLoopEnd(*state);
-}
-
-// benchmark::State::SkipWithError(const char*), up to Google Benchmark 1.7.x;
-// benchmark::State::SkipWithError(const std::string&) and
-// SkipWithMessage(const std::string&) from 1.8. The three are wrapped in
-// every version; their weak `__real_` names are benchmark_compat.h's.
-void __wrap__ZN9benchmark5State13SkipWithErrorEPKc(benchmark::State* state,
-                                                   const char* message) {
-  alloc_counter::internal::OnLoopSkip(*state);
-  __real__ZN9benchmark5State13SkipWithErrorEPKc(state, message);
-}
-
-void __wrap__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    benchmark::State* state, const std::string& message) {
-  alloc_counter::internal::OnLoopSkip(*state);
-  __real__ZN9benchmark5State13SkipWithErrorERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-      state, message);
-}
-
-void __wrap__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-    benchmark::State* state, const std::string& message) {
-  alloc_counter::internal::OnLoopSkip(*state);
-  __real__ZN9benchmark5State15SkipWithMessageERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
-      state, message);
+void WrapFinishKeepRunning(benchmark::State* state) {
+  OnLoopExit();
+  {
+    LoopBoundScope bound;
+    RealFinishKeepRunning(state);
+  }
+  OnLoopEnd(*state);
 }
 
 // benchmark::State::PauseTiming()
-void __wrap__ZN9benchmark5State11PauseTimingEv(benchmark::State* state) {
-  alloc_counter::internal::OnLoopPause();
-  __real__ZN9benchmark5State11PauseTimingEv(state);
+void WrapPauseTiming(benchmark::State* state) {
+  if (!t_in_loop_bound) OnLoopPause();
+  RealPauseTiming(state);
 }
 
 // benchmark::State::ResumeTiming()
-void __wrap__ZN9benchmark5State12ResumeTimingEv(benchmark::State* state) {
-  __real__ZN9benchmark5State12ResumeTimingEv(state);
-  alloc_counter::internal::OnLoopResume();
+void WrapResumeTiming(benchmark::State* state) {
+  RealResumeTiming(state);
+  if (!t_in_loop_bound) OnLoopResume();
 }
 
-}  // extern "C"
+// The skips: SkipWithError(const char*) up to Google Benchmark 1.7.x;
+// SkipWithError(const std::string&) and SkipWithMessage(const std::string&)
+// from 1.8. wrap_names.h names those the version declares, and only those are
+// wrapped.
+#ifdef ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_ERROR_C_STR
+void RealSkipWithErrorCStr(benchmark::State* state, const char* message) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_ERROR_C_STR);
+void WrapSkipWithErrorCStr(benchmark::State* state, const char* message) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_ERROR_C_STR);
+void WrapSkipWithErrorCStr(benchmark::State* state, const char* message) {
+  OnLoopSkip(*state);
+  RealSkipWithErrorCStr(state, message);
+}
+#endif
+
+#ifdef ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_ERROR_STRING
+void RealSkipWithErrorString(benchmark::State* state, const std::string& message) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_ERROR_STRING);
+void WrapSkipWithErrorString(benchmark::State* state, const std::string& message) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_ERROR_STRING);
+void WrapSkipWithErrorString(benchmark::State* state,
+                             const std::string& message) {
+  OnLoopSkip(*state);
+  RealSkipWithErrorString(state, message);
+}
+#endif
+
+#ifdef ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_MESSAGE_STRING
+void RealSkipWithMessageString(benchmark::State* state, const std::string& message) __asm__(
+    "__real_" ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_MESSAGE_STRING);
+void WrapSkipWithMessageString(benchmark::State* state, const std::string& message) __asm__(
+    "__wrap_" ALLOC_COUNTER_WRAP_STATE_SKIP_WITH_MESSAGE_STRING);
+void WrapSkipWithMessageString(benchmark::State* state,
+                               const std::string& message) {
+  OnLoopSkip(*state);
+  RealSkipWithMessageString(state, message);
+}
+#endif
+
+}  // namespace internal
+}  // namespace alloc_counter

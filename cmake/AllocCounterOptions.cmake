@@ -1,16 +1,12 @@
-# Compiler and linker options of alloc_counter's own code, read from their one
+# Compiler options of alloc_counter's own code, read from their one
 # definition, alloc_counter/copts.bzl, which the Bazel build loads:
 #
 #   ALLOC_COUNTER_COPTS     the strict warning set, as errors. Compile options
 #                           of our own targets (PRIVATE: never passed on to a
 #                           user's code).
-#   ALLOC_COUNTER_LINKOPTS  the GNU ld --wrap options of the loop window. Link
-#                           options of //alloc_counter:state_wrappers_internal,
-#                           passed on (INTERFACE) to every binary linking it.
-#   ALLOC_COUNTER_ENTRY_POINT_LINKOPTS
-#                           the --wrap options of Google Benchmark's entry
-#                           points. Link options of alloc_counter::alloc_counter,
-#                           passed on in the same way.
+#
+# (The --wrap link options are not written anywhere: the build reads them from
+# an object it compiles, alloc_counter/wrap_probe.cc.)
 #
 # copts.bzl must keep each list a plain `NAME = [ "string", ... ]` of string
 # literals; anything this reader cannot parse stops the configure step rather
@@ -45,5 +41,3 @@ function(_alloc_counter_read_bzl_list name)
 endfunction()
 
 _alloc_counter_read_bzl_list(ALLOC_COUNTER_COPTS)
-_alloc_counter_read_bzl_list(ALLOC_COUNTER_LINKOPTS)
-_alloc_counter_read_bzl_list(ALLOC_COUNTER_ENTRY_POINT_LINKOPTS)

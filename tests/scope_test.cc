@@ -19,6 +19,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/util/allocate.h"
+#include "tests/util/std_library.h"
 
 namespace alloc_counter {
 namespace {
@@ -116,8 +117,8 @@ TEST(Scope, ThreadScopeIgnoresOtherThreads) {
   go.store(true);
   other.join();
   const AllocationCounts c = scope.Counts();
-  // std::thread allocates its state on this thread (libstdc++: one block).
-  EXPECT_EQ(c.allocs, 1);
+  // std::thread allocates its state on this thread.
+  EXPECT_EQ(c.allocs, test_util::kThreadStartAllocs);
   EXPECT_EQ(c.frees, 0);  // the new thread frees that state
 }
 
@@ -141,11 +142,12 @@ TEST(Scope, ProcessScopeCountsEveryThread) {
     for (std::thread& t : threads) t.join();
     c = scope.Counts();
   }
-  // Each exiting thread frees its std::thread state (unsized delete of a
-  // block allocated before the scope) inside the scope.
+  // Each exiting thread frees its std::thread state (unsized delete of
+  // blocks allocated before the scope) inside the scope.
   EXPECT_EQ(c.allocs, kThreads * kPerThread);
   EXPECT_EQ(c.bytes, kThreads * kPerThread * 16);
-  EXPECT_EQ(c.frees, kThreads * kPerThread + kThreads);
+  EXPECT_EQ(c.frees,
+            kThreads * kPerThread + kThreads * test_util::kThreadStartAllocs);
 }
 
 TEST(Scope, ProcessScopeBalancesCrossThreadFrees) {
@@ -166,14 +168,16 @@ TEST(Scope, ProcessScopeBalancesCrossThreadFrees) {
     consumer.join();
     c = scope.Counts();
   }
-  // The two std::thread states (1 allocation each) are counted too. Each is
-  // 16 bytes in libstdc++ (a vtable pointer and the lambda's one reference),
-  // and a thread frees its own after its function returns: the peak is every
-  // block with the producer's state still live, or with the consumer's.
+  // The two std::thread states are counted too (test_util::ThreadStartBytes:
+  // the lambda holds one reference), and a thread frees its own before it
+  // ends: the peak is every block with one thread's state still live.
   AllocationCounts expected;
-  expected.allocs = expected.frees = kBlocks + 2;
-  expected.bytes = expected.freed_bytes = kBlocks * 48 + 2 * 16;
-  expected.peak_bytes = kBlocks * 48 + 16;
+  expected.allocs = expected.frees =
+      kBlocks + 2 * test_util::kThreadStartAllocs;
+  expected.bytes = expected.freed_bytes =
+      kBlocks * 48 + 2 * test_util::ThreadStartBytes(sizeof(void*));
+  expected.peak_bytes =
+      kBlocks * 48 + test_util::ThreadStartBytes(sizeof(void*));
   EXPECT_EQ(Described(c), Described(expected));
 }
 

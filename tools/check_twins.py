@@ -17,7 +17,7 @@ What is compared: the direct dependencies between targets. Bazel's deps (and
 a shared library named in srcs or data); CMake's link libraries that are
 targets, and add_dependencies().
 Linker options and libraries named alone (-lz, dl) are not targets on
-either side; Bazel's "-lpthread" stands for CMake's Threads::Threads. A
+either side, nor is a file of link options in Bazel's deps (*.lds); Bazel's "-lpthread" stands for CMake's Threads::Threads. A
 CMake library with alwayslink is two targets, X and X_archive (see
 cmake/AllocCounterHelpers.cmake): they count as one.
 """
@@ -85,7 +85,7 @@ def bazel_graph(path):
                                    for e in attribute.findall("string")]:
                     deps.add("Threads::Threads")
         names = {cmake_name(d) if d.startswith(("/", "@")) else d
-                 for d in deps | own}
+                 for d in deps | own if not d.endswith(".lds")}
         rules[cmake_name(rule.get("name"))] = names - {None}
     return rules
 

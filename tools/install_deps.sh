@@ -11,8 +11,9 @@
 # --alloc_counter_sites) and zlib (benchmarks/c_api_benchmark.cc). The tests
 # add CMake, GoogleTest and Python 3; jemalloc, tcmalloc, mimalloc and
 # heaptrack for the reliability tests; Chromium for the test of
-# alloc_counter_compare's HTML report; and clang-format and npm (for
-# buildifier) for tools/check_format.sh.
+# alloc_counter_compare's HTML report; clang-format and npm (for buildifier)
+# for tools/check_format.sh; and clang 16, libc++ and LLD for the libc++
+# stage.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
@@ -37,6 +38,10 @@ if [[ "$profile" == all ]]; then
   packages+=(chromium)
   # The formatting checks (tools/check_format.sh).
   packages+=(clang-format)
+  # The clang 16 + libc++ + LLD stage (tools/run_libcxx_tests.sh).
+  # libc++-16-dev brings libunwind-16-dev, which provides libunwind-dev for
+  # libgoogle-perftools-dev (and replaces it where installed).
+  packages+=(clang-16 libc++-16-dev libc++abi-16-dev lld-16)
   # Tools needed as a command, whichever package provides it, and installed
   # from the Debian package of the same name when missing: npm (to install
   # buildifier) may come with a Node.js from outside Debian, whose package

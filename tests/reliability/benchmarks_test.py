@@ -22,6 +22,7 @@ import sys
 import unittest
 
 from tests import benchmark_version
+from tests import std_library
 from tests.run import run as run_binary
 
 BINARIES = {}  # allocator -> path, from the command line.
@@ -36,6 +37,10 @@ DEBUG_WARNING = ("***WARNING*** Library was built as DEBUG. Timings may be "
 # (README, "Unsized deletes"). net_heap_growth is None where a block
 # allocated before the loop is freed without a size inside the window: that
 # one is sized by malloc_usable_size, which depends on the allocator.
+THREADS = "BM_ThreadsStartAndExitInLoop/real_time"
+# libc++ allocates 3 blocks per std::thread: 16 + 8 + 48 bytes.
+THREADS_LIBCXX = (52, 2208, 2208, 0)
+
 EXPECTED = {
     "BM_ReadsStaticData": (0, 0, 0, 0),
     "BM_Sizes": (4, 1152673, 1152673, 0),  # 1 + 4096 + 100000 + 1 MiB.
@@ -44,8 +49,9 @@ EXPECTED = {
     "BM_VectorPushBack1000": (11, 8188, 6144, 0),
     "BM_MapInsert100": (100, 4000, 4000, 0),
     "BM_AllocatesWhilePaused": (1, 8, 264, 0),
-    # 4 std::thread states of 16 bytes and 4 x 10 blocks of 48 bytes.
-    "BM_ThreadsStartAndExitInLoop/real_time": (44, 1984, 1984, 0),
+    # 4 std::thread states of 16 bytes and 4 x 10 blocks of 48 bytes (libc++:
+    # THREADS_LIBCXX).
+    THREADS: (44, 1984, 1984, 0),
     "BM_FreedOnAnotherThread/real_time": (4, 960, 960, 0),
     "BM_ThreadPool/real_time": (16, 512, 512, 0),
     # The parent's 32 bytes only: the child's 3 x 200 bytes are its own.
@@ -177,9 +183,12 @@ class ExceptionOutOfTheLoopTest(unittest.TestCase):
                 proc = run(binary, "--benchmark_filter=BM_ThrowsOutOfTheLoop",
                            env=env)
                 self.assertEqual(proc.returncode, -signal.SIGABRT)
-                self.assertIn(
-                    "terminate called after throwing an instance of "
-                    "'std::runtime_error'", proc.stderr)
+                # The C++ runtime's message: libstdc++'s, or libc++abi's.
+                self.assertRegex(
+                    proc.stderr,
+                    r"terminate called after throwing an instance of "
+                    r"'std::runtime_error'|libc\+\+abi: terminating due to "
+                    r"uncaught exception of type std::runtime_error")
                 self.assertIn("thrown out of the loop body", proc.stderr)
 
 
@@ -187,6 +196,9 @@ def main():
     for path in sys.argv[1:]:
         allocator = re.search(r"_([a-z]+)$", path).group(1)
         BINARIES[allocator] = path
+    if any(std_library.of(b) == std_library.LIBCXX
+           for b in BINARIES.values()):
+        EXPECTED[THREADS] = THREADS_LIBCXX
     unittest.main(argv=sys.argv[:1])
 
 
