@@ -35,6 +35,9 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 # the first pthread_create. Programs are linked against the cross libc and
 # run with the multiarch one, of the same or a later revision.
 find_program(ALLOC_COUNTER_QEMU_AARCH64 NAMES qemu-aarch64 qemu-aarch64-static)
+# A cache entry, which -DCMAKE_CROSSCOMPILING_EMULATOR=... overrides and
+# tools/run_aarch64_tests.sh reads.
 if(ALLOC_COUNTER_QEMU_AARCH64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR "${ALLOC_COUNTER_QEMU_AARCH64};-L;/")
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${ALLOC_COUNTER_QEMU_AARCH64};-L;/"
+      CACHE STRING "Runs the aarch64 test binaries on the build machine")
 endif()
