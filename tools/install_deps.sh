@@ -64,10 +64,17 @@ if [[ "$profile" == all ]]; then
   commands+=(npm)
 fi
 
+# A package is installed for the architecture its name gives
+# (libdw-dev:arm64), else for the machine's own or for all: once the arm64
+# architecture is added, dpkg-query prints a line for each architecture a
+# package is installed for.
+native=$(dpkg --print-architecture)
 missing=()
 for pkg in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-  if [[ "$status" != "install ok installed" ]]; then
+  architectures="($native|all)"
+  [[ "$pkg" == *:* ]] && architectures=${pkg##*:}
+  if ! dpkg-query -W -f='${Status} ${Architecture}\n' "$pkg" 2>/dev/null |
+    grep -qxE "install ok installed ${architectures}"; then
     missing+=("$pkg")
   fi
 done
