@@ -177,15 +177,19 @@ step_start=$SECONDS
 ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs" \
   2>&1 | tee "$tmp/ctest.log" || true
 echo "ctest: $((SECONDS - step_start)) s"
-# The reasons of the skipped tests, from CTest's log of their output.
-python3 - "$build/Testing/Temporary/LastTest.log" <<'EOF'
+# The reasons of the skipped tests (ctest lists them "(Skipped)"), from
+# CTest's log of their output.
+python3 - "$tmp/ctest.log" "$build/Testing/Temporary/LastTest.log" <<'EOF'
 import re
 import sys
 
-text = open(sys.argv[1], errors="replace").read()
+skipped = set(re.findall(r"^\s*\d+ - (\S+) \(Skipped\)$",
+                         open(sys.argv[1], errors="replace").read(),
+                         re.MULTILINE))
+text = open(sys.argv[2], errors="replace").read()
 for block in re.split(r"\n(?=\d+/\d+ Testing: )", text):
     name = re.match(r"\d+/\d+ Testing: (\S+)", block)
-    if name is None or "Test Skipped" not in block:
+    if name is None or name.group(1) not in skipped:
         continue
     reasons = sorted(set(
         re.findall(r" \.\.\. skipped '(.*)'$", block, re.MULTILINE) +
