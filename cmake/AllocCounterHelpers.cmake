@@ -122,6 +122,11 @@ endfunction()
 # root (`from tests import benchmark_version`), as under Bazel: the source
 # root is its PYTHONPATH, and alloc_counter_py_library() only checks that the
 # modules a BUILD.bazel py_library lists are there.
+#
+# In a cross build, CTest runs a cc_test's binary under
+# CMAKE_CROSSCOMPILING_EMULATOR (qemu-user); a py_test or sh_test, which runs
+# binaries itself, gets that command line, its words separated by spaces, in
+# the environment variable ALLOC_COUNTER_TEST_EMULATOR (tests/emulator.py).
 
 function(alloc_counter_cc_binary)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME" "SRCS;COPTS;DEPS")
@@ -146,6 +151,7 @@ function(alloc_counter_py_test)
   set_tests_properties(${ARG_NAME} PROPERTIES
     ENVIRONMENT "PYTHONPATH=${alloc_counter_SOURCE_DIR}")
   _alloc_counter_test_properties(${ARG_NAME} "${ARG_SIZE}" "${ARG_TAGS}")
+  _alloc_counter_test_emulator(${ARG_NAME})
 endfunction()
 
 function(alloc_counter_py_library)
@@ -162,6 +168,17 @@ function(alloc_counter_sh_test)
   add_test(NAME ${ARG_NAME}
     COMMAND bash "${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SRCS}" ${ARG_ARGS})
   _alloc_counter_test_properties(${ARG_NAME} "${ARG_SIZE}" "${ARG_TAGS}")
+  _alloc_counter_test_emulator(${ARG_NAME})
+endfunction()
+
+# Passes the emulator of a cross build on to a test that runs binaries
+# itself.
+function(_alloc_counter_test_emulator test)
+  if(CMAKE_CROSSCOMPILING AND CMAKE_CROSSCOMPILING_EMULATOR)
+    list(JOIN CMAKE_CROSSCOMPILING_EMULATOR " " emulator)
+    set_property(TEST ${test} APPEND PROPERTY
+      ENVIRONMENT "ALLOC_COUNTER_TEST_EMULATOR=${emulator}")
+  endif()
 endfunction()
 
 # alloc_counter_benchmark(), alloc_counter_gtest(): the twins of the macros

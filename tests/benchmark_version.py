@@ -19,6 +19,8 @@ import functools
 import re
 import subprocess
 
+from tests import emulator
+
 # Stands for every version before 1.8, which does not print its version.
 BEFORE_1_8 = (1, 7)
 
@@ -27,7 +29,8 @@ BEFORE_1_8 = (1, 7)
 def takes_unit_suffix(binary):
     """True if `binary` reads `--benchmark_min_time` with a unit (1.8+)."""
     proc = subprocess.run(
-        [binary, "--benchmark_list_tests=true", "--benchmark_min_time=0.01s"],
+        emulator.command(binary, "--benchmark_list_tests=true",
+                         "--benchmark_min_time=0.01s"),
         capture_output=True, text=True, check=False)
     return proc.returncode == 0
 

@@ -33,6 +33,8 @@ import subprocess
 import tempfile
 import time
 
+from tests import emulator
+
 # No step may hang a test: heaptrack waits for its data pipe.
 TIMEOUT = 120
 
@@ -80,9 +82,15 @@ def require(test):
 
 
 def prepare(test, binary):
-    """The set-up of a test that runs `binary` under heaptrack: fails where
-    heaptrack is missing (see require()), skips a sanitizer build (see
-    sanitizer_runtime()); returns a scratch directory for its recordings."""
+    """The set-up of a test that runs `binary` under heaptrack: skips a cross
+    build run under an emulator, fails where heaptrack is missing (see
+    require()), skips a sanitizer build (see sanitizer_runtime()); returns a
+    scratch directory for its recordings."""
+    if emulator.emulator():
+        test.skipTest(
+            "a cross build runs under an emulator (tests/emulator.py), and "
+            "heaptrack, a host program, cannot preload its library into the "
+            "emulated program; the native build runs this check")
     require(test)
     runtime = sanitizer_runtime(binary)
     if runtime is not None:

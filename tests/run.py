@@ -9,6 +9,7 @@ import os
 import subprocess
 
 from tests import benchmark_version
+from tests import emulator
 
 # No run may hang a test; the slowest (a sanitizer build over every
 # benchmark) takes seconds.
@@ -26,11 +27,11 @@ def run(binary, *args, fast=False, check=True, env=None):
       showing its stderr.
     env: the environment, or None for this process's.
     """
-    command = [binary]
+    flags = []
     if fast:
-        command += [benchmark_version.min_time_flag(binary, 0.01),
-                    "--benchmark_color=false"]
-    command += args
+        flags += [benchmark_version.min_time_flag(binary, 0.01),
+                  "--benchmark_color=false"]
+    command = emulator.command(binary, *flags, *args)
     proc = subprocess.run(command, capture_output=True, text=True,
                           check=False, env=env, timeout=TIMEOUT)
     if check and proc.returncode != 0:

@@ -5,6 +5,10 @@
 #                                Bazel and CMake needs (tools/run_tests.sh)
 #   tools/install_deps.sh demo   what building and running the demo
 #                                benchmarks needs (tools/run_demo.sh)
+#   tools/install_deps.sh aarch64
+#                                what cross-building alloc_counter for
+#                                aarch64 and running its tests under
+#                                qemu-user needs (tools/run_aarch64_tests.sh)
 #
 # The demo needs Bazel itself (which brings its JDK), the C++ compiler,
 # Google Benchmark, Abseil, elfutils' libdw (which names the frames of
@@ -14,19 +18,35 @@
 # alloc_counter_compare's HTML report; clang-format and npm (for buildifier)
 # for tools/check_format.sh; and clang 16, libc++ and LLD for the libc++
 # stage.
+# The aarch64 profile adds the cross compiler and qemu-user, and the target's
+# libraries through Debian's multiarch (the arm64 architecture is added to
+# dpkg first): libdw and zlib, which bring libc6:arm64, the loader the tests
+# run with; tcmalloc and mimalloc for the reliability tests; jemalloc's
+# runtime only, as libjemalloc-dev is not co-installable across
+# architectures and would replace the amd64 one (its headers, which are the
+# same, serve both; tools/run_aarch64_tests.sh links the runtime). Google
+# Benchmark, Abseil and GoogleTest are built from source by that script.
 # Prints nothing and changes nothing when they are all installed.
 set -euo pipefail
 
 case "${1:-all}" in
-  demo | all) profile=${1:-all} ;;
+  demo | all | aarch64) profile=${1:-all} ;;
   *)
-    echo "install_deps.sh: unknown argument '$1'; accepted: demo, or none" >&2
+    echo "install_deps.sh: unknown argument '$1'; accepted: demo, aarch64," \
+      "or none" >&2
     exit 2
     ;;
 esac
 
 packages=(bazel-bootstrap g++ libbenchmark-dev libabsl-dev libdw-dev zlib1g-dev)
 commands=()
+foreign_architecture=""
+if [[ "$profile" == aarch64 ]]; then
+  foreign_architecture=arm64
+  packages=(g++-aarch64-linux-gnu qemu-user cmake python3 googletest
+    libjemalloc-dev libdw-dev:arm64 zlib1g-dev:arm64
+    libgoogle-perftools-dev:arm64 libmimalloc-dev:arm64 libjemalloc2:arm64)
+fi
 if [[ "$profile" == all ]]; then
   packages+=(cmake libgtest-dev python3)
   # The reliability tests (tests/reliability, docs/reliability.md): the
@@ -49,10 +69,17 @@ if [[ "$profile" == all ]]; then
   commands+=(npm)
 fi
 
+# A package is installed for the architecture its name gives
+# (libdw-dev:arm64), else for the machine's own or for all: once the arm64
+# architecture is added, dpkg-query prints a line for each architecture a
+# package is installed for.
+native=$(dpkg --print-architecture)
 missing=()
 for pkg in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-  if [[ "$status" != "install ok installed" ]]; then
+  architectures="($native|all)"
+  [[ "$pkg" == *:* ]] && architectures=${pkg##*:}
+  if ! dpkg-query -W -f='${Status} ${Architecture}\n' "$pkg" 2>/dev/null |
+    grep -qxE "install ok installed ${architectures}"; then
     missing+=("$pkg")
   fi
 done
@@ -74,5 +101,9 @@ fi
 
 echo "install_deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+if [[ -n "$foreign_architecture" ]] &&
+  ! dpkg --print-foreign-architectures | grep -qx "$foreign_architecture"; then
+  dpkg --add-architecture "$foreign_architecture"
+fi
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

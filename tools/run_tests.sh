@@ -15,7 +15,13 @@
 #   4. the CMake build and ctest against Google Benchmark 1.8.5 and 1.9.5,
 #      built from the release archives in ../shared/third_party beside this
 #      repository (tools/run_version_tests.sh); skipped, and said so, where
-#      that directory is absent.
+#      that directory is absent;
+#   5. the CMake build for aarch64, cross-compiled with Debian's
+#      g++-aarch64-linux-gnu against Google Benchmark 1.9.5 and Abseil built
+#      from the same archives, and its ctest suite run under qemu-user; only
+#      the heaptrack checks and one case that qemu cannot make fail skip
+#      (tools/run_aarch64_tests.sh); skipped, and said so, where that
+#      directory is absent.
 # Arguments go to every `bazel test`. The last line sums them all, each
 # formatting check counting as one test: "N passed, N skipped, N failed". A
 # test that skipped any of its cases, or that a stage left out (the
@@ -83,6 +89,15 @@ if [[ -d ../shared/third_party ]]; then
 else
   echo "skipped: no ../shared/third_party beside this repository, so no" \
     "Google Benchmark release archives to build and test against"
+fi
+
+echo "==> aarch64 under qemu-user, from the archives in ../shared/third_party"
+if [[ -d ../shared/third_party ]]; then
+  tools/run_aarch64_tests.sh 2>&1 | tee "$logs/aarch64.log" || status=1
+  add_summary "$logs/aarch64.log"
+else
+  echo "skipped: no ../shared/third_party beside this repository, so no" \
+    "Google Benchmark and Abseil archives to cross-build for aarch64"
 fi
 
 echo "${passed} passed, ${skipped} skipped, ${failed} failed"

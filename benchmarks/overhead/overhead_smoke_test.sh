@@ -34,6 +34,10 @@ declare -A EXPECTED=(
 # characters instead (48 + 96 + 192 bytes, the last two live at once).
 readonly STRING_APPEND_LIBCXX="3,336,288"
 
+# The emulator of a cross build (qemu-user and its arguments, from CMake's
+# CMAKE_CROSSCOMPILING_EMULATOR), which runs each binary; none natively.
+read -r -a emulator <<<"${ALLOC_COUNTER_TEST_EMULATOR:-}"
+
 failures=0
 
 fail() {
@@ -52,7 +56,7 @@ check_run() {
   err=$(mktemp)
   # stdout alone: Google Benchmark 1.8+ warns on stderr, without a newline,
   # about --benchmark_min_time without a unit (which 1.7 requires).
-  out=$("$binary" --benchmark_min_time=0.001 --benchmark_format=csv "$@" \
+  out=$("${emulator[@]+"${emulator[@]}"}" "$binary" --benchmark_min_time=0.001 --benchmark_format=csv "$@" \
     2>"$err") || status=$?
   if ((status != 0)); then
     fail "$name $* exited with status $status:"
