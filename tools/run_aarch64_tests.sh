@@ -35,9 +35,7 @@ cd "$(dirname "$0")/.."
 
 readonly jobs=2
 readonly third_party=../shared/third_party
-readonly benchmark_archive=benchmark-1.9.5.tar.gz
-readonly abseil_archive=abseil-cpp-20220623.1.tar.gz
-readonly toolchain=tools/toolchains/aarch64-linux-gnu.cmake
+readonly toolchain=$PWD/tools/toolchains/aarch64-linux-gnu.cmake
 
 if [[ ! -d "$third_party" ]]; then
   echo "run_aarch64_tests.sh: skipped: no ${third_party} beside this repository"
@@ -50,95 +48,41 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS
 
-generator=()
-if command -v ninja >/dev/null; then
-  generator=(-G Ninja)
-fi
-
-say() {
-  printf '\n==> %s\n' "$*"
-}
-
 fail() {
   echo "run_aarch64_tests.sh: FAILED: $*" >&2
   echo "0 passed, 0 skipped, 1 failed"
   exit 1
 }
 
-# The sha256 the README.md of the third_party directory lists for `name`.
-expected_sha256() {  # expected_sha256 <name>
-  [[ -f "$third_party/README.md" ]] || return 0
-  awk -F'|' -v name="$1" '
-    { gsub(/[ \t`]/, "", $2); gsub(/[ \t`]/, "", $4) }
-    $2 == name { print $4 }' "$third_party/README.md"
-}
+# shellcheck source=tools/third_party.sh
+source tools/third_party.sh
 
 say "1/5 sha256 of the release archives"
-sums=""
-for name in "$benchmark_archive" "$abseil_archive"; do
-  [[ -f "$third_party/$name" ]] || fail "no $name in $third_party"
-  want=$(expected_sha256 "$name")
-  [[ -n "$want" ]] || fail "no sha256 for $name in $third_party/README.md"
-  got=$(sha256sum "$third_party/$name" | cut -d' ' -f1)
-  [[ "$got" == "$want" ]] || fail "$name: sha256 $got, README.md lists $want"
-  echo "$got  $name"
-  sums+="$got "
-done
+check_archives
 
 compiler=$(aarch64-linux-gnu-g++ --version | head -n 1)
 gtest_version=$(dpkg-query -W -f='${Version}' googletest)
-key=$(printf '%s\n' "$sums" "$compiler" "googletest $gtest_version" |
-  sha256sum | cut -c1-16)
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/alloc_counter_toolchains"
-prefix="$cache_root/aarch64-$key"
-
-# Builds one CMake project for aarch64 into `into`.
-build_dependency() {  # build_dependency <name> <source> <into> [cmake args...]
-  local name=$1 src=$2 into=$3
-  shift 3
-  {
-    cmake -S "$src" -B "$tmp/build-$name" "${generator[@]}" \
-      -DCMAKE_TOOLCHAIN_FILE="$PWD/$toolchain" -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_INSTALL_PREFIX="$into" "$@" &&
-      cmake --build "$tmp/build-$name" -j "$jobs" &&
-      cmake --install "$tmp/build-$name"
-  } >"$tmp/$name.log" 2>&1 ||
-    { tail -n 50 "$tmp/$name.log" >&2; fail "cross-build of $name"; }
-  echo "$name: built in $((SECONDS - step_start)) s so far"
-}
+prefix=$(toolchain_prefix aarch64 "$compiler" "googletest $gtest_version")
 
 say "2/5 Google Benchmark 1.9.5, Abseil 20220623.1 and GoogleTest for aarch64"
-echo "${compiler}; cache key ${key}"
+echo "${compiler}; prefix ${prefix/#"$HOME"/\~}"
 if [[ -f "$prefix/.complete" ]]; then
-  echo "cached: ~/.cache/alloc_counter_toolchains/aarch64-${key}"
+  echo "cached"
 else
-  step_start=$SECONDS
-  staging="$tmp/prefix"
-  tar -xzf "$third_party/$abseil_archive" -C "$tmp"
-  tar -xzf "$third_party/$benchmark_archive" -C "$tmp"
-  build_dependency abseil "$tmp/abseil-cpp-20220623.1" "$staging" \
-    -DABSL_PROPAGATE_CXX_STD=ON -DBUILD_TESTING=OFF -DCMAKE_CXX_STANDARD=17
-  # -Werror off: a newer compiler's new warning in a release is not ours.
-  build_dependency benchmark "$tmp/benchmark-1.9.5" "$staging" \
-    -DBUILD_SHARED_LIBS=OFF -DBENCHMARK_ENABLE_TESTING=OFF \
-    -DBENCHMARK_ENABLE_GTEST_TESTS=OFF -DBENCHMARK_ENABLE_WERROR=OFF
-  build_dependency googletest /usr/src/googletest "$staging"
+  build_dependencies "$toolchain" "$prefix.partial"
   # jemalloc: the runtime of libjemalloc2:arm64 under the name -ljemalloc
   # looks for (libjemalloc-dev:arm64, which has that link, cannot be
   # installed beside the amd64 package; its headers are the same).
-  ln -s /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 "$staging/lib/libjemalloc.so"
-  touch "$staging/.complete"
-  mkdir -p "$cache_root"
-  rm -rf "$prefix"
-  mv "$staging" "$prefix"
-  echo "cached in ~/.cache/alloc_counter_toolchains/aarch64-${key}"
+  ln -s /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 \
+    "$prefix.partial/lib/libjemalloc.so"
+  complete_prefix "$prefix"
 fi
 
 say "3/5 configure and build alloc_counter for aarch64"
 build="$tmp/alloc_counter"
 step_start=$SECONDS
 cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_TOOLCHAIN_FILE="$PWD/$toolchain" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_EXE_LINKER_FLAGS="-L$prefix/lib" \
   -DCMAKE_SHARED_LINKER_FLAGS="-L$prefix/lib" >"$tmp/configure.log" 2>&1 ||
   { tail -n 50 "$tmp/configure.log" >&2; fail "configure for aarch64"; }

@@ -30,7 +30,6 @@ readonly jobs=2
 readonly third_party=../shared/third_party
 readonly llvm=/usr/lib/llvm-16/bin
 readonly toolchain=$PWD/cmake/toolchains/clang16-libcxx.cmake
-readonly archives=(benchmark-1.9.5.tar.gz abseil-cpp-20220623.1.tar.gz)
 
 if [[ ! -d "$third_party" ]]; then
   echo "run_libcxx_tests.sh: skipped: no ${third_party} beside this repository"
@@ -41,10 +40,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS
 
-say() {
-  printf '\n==> %s\n' "$*"
-}
-
 fail() {
   echo "run_libcxx_tests.sh: FAILED: $*" >&2
   echo "run_libcxx_tests.sh: $((SECONDS - start)) s in all"
@@ -52,79 +47,27 @@ fail() {
   exit 1
 }
 
-generator=()
-if command -v ninja >/dev/null; then
-  generator=(-G Ninja)
-fi
-
-# The sha256 the README.md of the third_party directory lists for `name`.
-expected_sha256() {  # expected_sha256 <name>
-  [[ -f "$third_party/README.md" ]] || return 0
-  awk -F'|' -v name="$1" '
-    { gsub(/[ \t`]/, "", $2); gsub(/[ \t`]/, "", $4) }
-    $2 == name { print $4 }' "$third_party/README.md"
-}
+# shellcheck source=tools/third_party.sh
+source tools/third_party.sh
 
 say "1/5 sha256 of the archives"
-sums=""
-for name in "${archives[@]}"; do
-  [[ -f "$third_party/$name" ]] || fail "no ${name} in ${third_party}"
-  want=$(expected_sha256 "$name")
-  [[ -n "$want" ]] || fail "no sha256 for ${name} in ${third_party}/README.md"
-  got=$(sha256sum "$third_party/$name" | cut -d' ' -f1)
-  [[ "$got" == "$want" ]] || fail "${name}: sha256 ${got}, README.md lists ${want}"
-  echo "$got  $name"
-  sums+="$got"
-done
+check_archives
 [[ -x "$llvm/clang++" ]] || fail "no ${llvm}/clang++ (Debian's clang-16)"
 
-# The prefix is keyed by the archives, the compiler and GoogleTest's sources.
+# The prefix is keyed by the archives, the compiler, GoogleTest's sources
+# and the toolchain file.
 compiler=$("$llvm/clang++" --version | head -n 1)
 gtest_version=$(dpkg-query -W -f='${Version}' googletest 2>/dev/null ||
   dpkg-query -W -f='${Version}' libgtest-dev)
-key=$(printf '%s\n' "$sums" "$compiler" "$gtest_version" "$(sha256sum "$toolchain")" |
-  sha256sum | cut -c1-16)
-if [[ "${ALLOC_COUNTER_TOOLCHAIN_CACHE:-1}" == 0 ]]; then
-  prefix="$tmp/prefix"
-else
-  prefix="${XDG_CACHE_HOME:-$HOME/.cache}/alloc_counter_toolchains/clang16-libcxx-$key"
-fi
-
-# Configures, builds and installs one CMake project into $prefix.
-build_dependency() {  # build_dependency <name> <source> <cmake option>...
-  local name=$1 src=$2
-  shift 2
-  local dir="$tmp/$name" t0=$SECONDS
-  {
-    cmake -S "$src" -B "$dir" "${generator[@]}" \
-      -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_INSTALL_PREFIX="$prefix.partial" -DCMAKE_PREFIX_PATH="$prefix.partial" \
-      "$@" &&
-      cmake --build "$dir" -j "$jobs" &&
-      cmake --install "$dir"
-  } >"$tmp/$name.log" 2>&1 ||
-    { tail -n 50 "$tmp/$name.log" >&2; fail "build of ${name}"; }
-  echo "${name}: built in $((SECONDS - t0)) s"
-}
+prefix=$(toolchain_prefix clang16-libcxx "$compiler" "$gtest_version" \
+  "$(sha256sum "$toolchain")")
 
 say "2/5 Google Benchmark, Abseil and GoogleTest with clang 16 and libc++"
 if [[ -f "$prefix/.complete" ]]; then
   echo "reusing the prefix built by an earlier run (${prefix/#"$HOME"/\~})"
 else
-  rm -rf "$prefix.partial"
-  mkdir -p "$prefix.partial"
-  for name in "${archives[@]}"; do
-    tar -xzf "$third_party/$name" -C "$tmp" || fail "cannot extract ${name}"
-  done
-  build_dependency benchmark "$tmp/benchmark-1.9.5" \
-    -DBUILD_SHARED_LIBS=OFF -DBENCHMARK_ENABLE_TESTING=OFF \
-    -DBENCHMARK_ENABLE_GTEST_TESTS=OFF -DBENCHMARK_ENABLE_WERROR=OFF
-  build_dependency googletest /usr/src/googletest
-  build_dependency abseil "$tmp/abseil-cpp-20220623.1" \
-    -DCMAKE_CXX_STANDARD=17 -DABSL_PROPAGATE_CXX_STD=ON -DBUILD_TESTING=OFF
-  touch "$prefix.partial/.complete"
-  rm -rf "$prefix"
-  mv "$prefix.partial" "$prefix"
+  build_dependencies "$toolchain" "$prefix.partial"
+  complete_prefix "$prefix"
 fi
 
 say "3/5 configure and build alloc_counter"

@@ -41,30 +41,13 @@ if ((${#archives[@]} == 0)); then
   exit 1
 fi
 
-generator=()
-if command -v ninja >/dev/null; then
-  generator=(-G Ninja)
-fi
-
-say() {
-  printf '\n==> %s\n' "$*"
-}
+# shellcheck source=tools/third_party.sh
+source tools/third_party.sh
 
 # Ends build_and_check, which runs in a subshell.
 fail() {
   echo "run_version_tests.sh: FAILED: $*" >&2
   exit 1
-}
-
-# The sha256 the README.md beside `archive` lists for it.
-expected_sha256() {  # expected_sha256 <archive>
-  local dir name
-  dir=$(dirname "$1")
-  name=$(basename "$1")
-  [[ -f "$dir/README.md" ]] || return 0
-  awk -F'|' -v name="$name" '
-    { gsub(/[ \t`]/, "", $2); gsub(/[ \t`]/, "", $4) }
-    $2 == name { print $4 }' "$dir/README.md"
 }
 
 # Steps 1 to 4 for one archive, into $tmp/<version>.
@@ -75,12 +58,7 @@ build_and_check() {  # build_and_check <archive> <version>
   mkdir -p "$work"
 
   say "${version}: 1/5 sha256 of $(basename "$archive")"
-  local want got
-  want=$(expected_sha256 "$archive")
-  [[ -n "$want" ]] || fail "no sha256 for $(basename "$archive") in $(dirname "$archive")/README.md"
-  got=$(sha256sum "$archive" | cut -d' ' -f1)
-  [[ "$got" == "$want" ]] || fail "$(basename "$archive"): sha256 $got, README.md lists $want"
-  echo "$got  $(basename "$archive")"
+  check_archive "$archive"
 
   say "${version}: 2/5 build Google Benchmark ${version} (static) into a temporary prefix"
   tar -xzf "$archive" -C "$work" || fail "cannot extract $(basename "$archive")"
