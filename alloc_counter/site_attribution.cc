@@ -96,15 +96,24 @@ std::vector<Frame> FramesOf(const std::vector<uintptr_t>& pcs) {
 }
 
 // alloc_counter's own frames and the standard library's allocation functions
-// (std::allocator, allocator_traits, a container's _M_allocate): the way to
-// the allocator, never a frame of a stack.
+// (std::allocator, allocator_traits, a container's _M_allocate; libc++'s
+// __allocate_at_least and the __libcpp_allocate and __libcpp_operator_new
+// under its std::allocator): the way to the allocator, never a frame of a
+// stack.
 bool IsAllocatorPlumbing(const Frame& f) {
   if (f.kind == Kind::kHook) return true;
   if (f.kind != Kind::kStd) return false;
-  const std::string base = UnqualifiedName(f.named->function);
-  return base == "allocate" || base == "_M_allocate" ||
-         base == "__allocate_guarded" || base == "operator new" ||
-         base == "operator new[]";
+  const std::string name = UnqualifiedName(f.named->function);
+  // A function template's name ends with its elided arguments.
+  absl::string_view base = name;
+  absl::ConsumeSuffix(&base, "<\xE2\x80\xA6>");  // <…>
+  for (absl::string_view plumbing :
+       {"allocate", "_M_allocate", "__allocate_guarded", "operator new",
+        "operator new[]", "__allocate_at_least", "__libcpp_allocate",
+        "__libcpp_operator_new"}) {
+    if (base == plumbing) return true;
+  }
+  return false;
 }
 
 SiteFrame FrameOf(const NamedFrame& f) {

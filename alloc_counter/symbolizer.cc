@@ -138,6 +138,58 @@ class Symbolizer {
     dwfl_report_end(dwfl_, nullptr, nullptr);
   }
 
+  // The compilation unit whose code holds `pc`, null if none does (code
+  // built without -g); `bias` is the module's load bias. libdw's own lookup
+  // (dwfl_module_addrdie) reads .debug_aranges, which GCC emits and clang
+  // does not unless asked (-gdwarf-aranges): without it, each unit's own
+  // address ranges (DW_AT_low_pc/high_pc or DW_AT_ranges) are searched.
+  static Dwarf_Die* CompilationUnitAt(Dwfl_Module* module, uintptr_t pc,
+                                      Dwarf_Addr* bias) {
+    if (Dwarf_Die* cu = dwfl_module_addrdie(module, pc, bias)) return cu;
+    Dwarf_Die* cu = nullptr;
+    while ((cu = dwfl_module_nextcu(module, cu, bias)) != nullptr) {
+      if (dwarf_haspc(cu, pc - *bias) > 0) return cu;
+    }
+    return nullptr;
+  }
+
+  // Finds the innermost DIE under `parent` whose code holds `address` (a
+  // module address), through namespaces and classes: clang nests the
+  // definitions of functions in them, where GCC writes them at the top of
+  // the unit with DW_AT_specification, and dwarf_getscopes() (elfutils
+  // 0.188) does not look inside them. False if none does.
+  static bool InnermostScopeAt(Dwarf_Die* parent, Dwarf_Addr address,
+                               Dwarf_Die* innermost) {
+    Dwarf_Die child;
+    if (dwarf_child(parent, &child) != 0) return false;
+    do {
+      switch (dwarf_tag(&child)) {
+        case DW_TAG_namespace:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+          // No addresses of their own.
+          if (InnermostScopeAt(&child, address, innermost)) return true;
+          break;
+        case DW_TAG_subprogram:
+        case DW_TAG_inlined_subroutine:
+        case DW_TAG_lexical_block:
+        case DW_TAG_try_block:
+        case DW_TAG_catch_block:
+          if (dwarf_haspc(&child, address) > 0) {
+            if (!InnermostScopeAt(&child, address, innermost)) {
+              *innermost = child;
+            }
+            return true;
+          }
+          break;
+        default:
+          break;
+      }
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return false;
+  }
+
   std::vector<NamedFrame> Name(uintptr_t pc) {
     std::vector<NamedFrame> frames;
     if (dwfl_ == nullptr) return {Unknown(pc, "")};
@@ -153,19 +205,6 @@ class Symbolizer {
         module, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr);
     const std::string module_path = module_name != nullptr ? module_name : "";
 
-    // The innermost source position, from the line table.
-    std::string file;
-    int line = 0;
-    if (Dwfl_Line* row = dwfl_module_getsrc(module, pc)) {
-      int lineno = 0;
-      const char* src =
-          dwfl_lineinfo(row, nullptr, &lineno, nullptr, nullptr, nullptr);
-      if (src != nullptr) {
-        file = CleanPath(src);
-        line = lineno;
-      }
-    }
-
     // The function that holds `pc`, as the ELF symbol table names it: its
     // mangled name is complete where DWARF's may not be (a lambda's
     // operator() has no linkage name there).
@@ -176,24 +215,35 @@ class Symbolizer {
 
     // Inlined functions, innermost first, then the function itself: each
     // inlined instance gives the position of its call in the next.
+    std::string file;
+    int line = 0;
     Dwarf_Addr bias = 0;
-    Dwarf_Die* cu = dwfl_module_addrdie(module, pc, &bias);
-    if (cu == nullptr) {
-      // Not covered by any compilation unit: the line table's nearest row
-      // would belong to another function.
-      file.clear();
-      line = 0;
-    } else {
+    Dwarf_Die* cu = CompilationUnitAt(module, pc, &bias);
+    if (cu != nullptr) {
+      // The innermost source position, from the line table of that unit
+      // only: a unit built without -g has no line table, and the nearest
+      // row of another unit's would belong to another function.
+      if (Dwarf_Line* row = dwarf_getsrc_die(cu, pc - bias)) {
+        int lineno = 0;
+        const char* src = dwarf_linesrc(row, nullptr, nullptr);
+        if (src != nullptr && dwarf_lineno(row, &lineno) == 0) {
+          file = CleanPath(src);
+          line = lineno;
+        }
+      }
       // The DIEs that contain `pc`, innermost first. dwarf_getscopes()
       // continues from an inlined function into its abstract definition;
       // dwarf_getscopes_die() on the innermost DIE follows the nesting in
       // the function's body instead, through every inlined call.
       Dwarf_Die* scopes = nullptr;
+      Dwarf_Die innermost;
       int n = dwarf_getscopes(cu, pc - bias, &scopes);
       if (n > 0) {
-        Dwarf_Die innermost = scopes[0];
+        innermost = scopes[0];
         std::free(scopes);
         scopes = nullptr;
+        n = dwarf_getscopes_die(&innermost, &scopes);
+      } else if (n == 0 && InnermostScopeAt(cu, pc - bias, &innermost)) {
         n = dwarf_getscopes_die(&innermost, &scopes);
       }
       Dwarf_Files* files = nullptr;

@@ -16,7 +16,12 @@
 #      built from the release archives in ../shared/third_party beside this
 #      repository (tools/run_version_tests.sh); skipped, and said so, where
 #      that directory is absent;
-#   5. the CMake build for aarch64, cross-compiled with Debian's
+#   5. the CMake build and ctest with clang 16, libc++ and LLD, against
+#      Google Benchmark 1.9.5, Abseil and GoogleTest built with that
+#      toolchain from the same archives and Debian's GoogleTest sources
+#      (tools/run_libcxx_tests.sh); skipped, and said so, where that
+#      directory is absent;
+#   6. the CMake build for aarch64, cross-compiled with Debian's
 #      g++-aarch64-linux-gnu against Google Benchmark 1.9.5 and Abseil built
 #      from the same archives, and its ctest suite run under qemu-user; only
 #      the heaptrack checks and one case that qemu cannot make fail skip
@@ -82,23 +87,27 @@ echo "==> a user's Bazel workspace"
 tools/run_bazel_consumer_tests.sh 2>&1 | tee "$logs/bazel_consumer.log" || status=1
 add_summary "$logs/bazel_consumer.log"
 
-echo "==> Google Benchmark releases in ../shared/third_party"
-if [[ -d ../shared/third_party ]]; then
-  tools/run_version_tests.sh 2>&1 | tee "$logs/versions.log" || status=1
-  add_summary "$logs/versions.log"
-else
-  echo "skipped: no ../shared/third_party beside this repository, so no" \
-    "Google Benchmark release archives to build and test against"
-fi
+# A stage that builds from the archives in ../shared/third_party, and says
+# that it skipped where that directory is absent (a user's clone).
+third_party_stage() {  # third_party_stage <title> <script> <log> <what it lacks>
+  echo "==> $1"
+  if [[ -d ../shared/third_party ]]; then
+    "$2" 2>&1 | tee "$logs/$3.log" || status=1
+    add_summary "$logs/$3.log"
+  else
+    echo "skipped: no ../shared/third_party beside this repository, so no $4"
+  fi
+}
 
-echo "==> aarch64 under qemu-user, from the archives in ../shared/third_party"
-if [[ -d ../shared/third_party ]]; then
-  tools/run_aarch64_tests.sh 2>&1 | tee "$logs/aarch64.log" || status=1
-  add_summary "$logs/aarch64.log"
-else
-  echo "skipped: no ../shared/third_party beside this repository, so no" \
-    "Google Benchmark and Abseil archives to cross-build for aarch64"
-fi
+third_party_stage "Google Benchmark releases in ../shared/third_party" \
+  tools/run_version_tests.sh versions \
+  "Google Benchmark release archives to build and test against"
+third_party_stage "clang 16, libc++ and LLD, from ../shared/third_party" \
+  tools/run_libcxx_tests.sh libcxx \
+  "Google Benchmark and Abseil archives to build with libc++"
+third_party_stage "aarch64 under qemu-user, from ../shared/third_party" \
+  tools/run_aarch64_tests.sh aarch64 \
+  "Google Benchmark and Abseil archives to cross-build for aarch64"
 
 echo "${passed} passed, ${skipped} skipped, ${failed} failed"
 exit "$status"

@@ -13,6 +13,7 @@ Arguments: sites_benchmarks.cc, then one or more builds of sites_benchmarks
 every test runs against each build.
 """
 
+import collections
 import csv
 import io
 import json
@@ -23,6 +24,7 @@ import tempfile
 import unittest
 
 from tests import run
+from tests import std_library
 from tests.console import console_blocks, site_comment_lines, site_lines
 
 SOURCE = None     # sites_benchmarks.cc
@@ -32,6 +34,30 @@ LINES = {}        # site name -> line number in SOURCE
 FAST = ["--benchmark_min_time=0.01", "--benchmark_color=false"]
 FILE = "sites_benchmarks.cc"
 BM_TWO_SITES = "(anonymous namespace)::BM_TwoSites(benchmark::State&)"
+
+
+# What the standard library allocates at the sites that call it, and how the
+# compiler names an inlined function, by the library a build links
+# (tests/std_library.py); the libc++ build is clang's
+# (tools/run_libcxx_tests.sh).
+Figures = collections.namedtuple(
+    "Figures", "long_string shared_int thread_start inlined")
+FIGURES = {
+    # std::string(100, 'x'): its 101 bytes; std::make_shared<int>: the
+    # control block beside the int; std::thread: its one state block;
+    # GCC gives the inlined MakeInlined() no linkage name (internal
+    # linkage), so its plain name is qualified.
+    std_library.LIBSTDCXX: Figures(
+        long_string=101, shared_int=24, thread_start=(1, 16),
+        inlined="(anonymous namespace)::MakeInlined"),
+    # libc++ rounds a long string's capacity up to 16 bytes, counts
+    # references in 8-byte words, and starts a thread with three blocks
+    # (tests/util/std_library.h); clang gives the inlined function its
+    # linkage name.
+    std_library.LIBCXX: Figures(
+        long_string=112, shared_int=32, thread_start=(3, 64),
+        inlined="(anonymous namespace)::MakeInlined()"),
+}
 
 
 def short(function):
@@ -69,6 +95,7 @@ def json_frames(site):
 
 class SitesTest(unittest.TestCase):
     binary = None
+    figures = None  # FIGURES of the library the binary links
 
     def run_binary(self, *args, check=True, env=None):
         return run.run(self.binary, *FAST, *args, check=check, env=env)
@@ -94,11 +121,13 @@ class SitesTest(unittest.TestCase):
                          ["allocs/iter", "bytes/iter", "allocation", "site"])
         self.assertEqual(site_lines(block), [
             (3, 12, [at(BM_TWO_SITES, "ints")]),
-            (1, 101, [at("(anonymous namespace)::MakeLongString()", "string"),
-                      at(BM_TWO_SITES, "string_caller")]),
+            (1, self.figures.long_string,
+             [at("(anonymous namespace)::MakeLongString()", "string"),
+              at(BM_TWO_SITES, "string_caller")]),
         ], "\n".join([row] + block))
         self.assertEqual(column(row, "allocs/iter"), 4)
-        self.assertEqual(column(row, "bytes/iter"), 113)
+        self.assertEqual(column(row, "bytes/iter"),
+                         12 + self.figures.long_string)
 
     def test_vector_growth_points_at_the_push_back_line(self):
         ((row, block),) = self.console("BM_VectorGrowth")["BM_VectorGrowth"]
@@ -110,7 +139,7 @@ class SitesTest(unittest.TestCase):
     def test_inlined_helper_is_a_frame_of_its_own(self):
         ((row, block),) = self.console("BM_InlinedHelper")["BM_InlinedHelper"]
         self.assertEqual(site_lines(block), [
-            (1, 8, [at("(anonymous namespace)::MakeInlined", "inlined"),
+            (1, 8, [at(self.figures.inlined, "inlined"),
                     at("(anonymous namespace)::BM_InlinedHelper"
                        "(benchmark::State&)", "inlined_caller")]),
         ], "\n".join([row] + block))
@@ -140,14 +169,15 @@ class SitesTest(unittest.TestCase):
         self.assertTrue(frame.endswith(f" at {FILE}:{LINES['helper']}"),
                         frame)
         # std::thread's state, allocated by the constructor at the user's line.
-        self.assertEqual(sites[1], (1, 16, [at(
+        self.assertEqual(sites[1], (*self.figures.thread_start, [at(
             "(anonymous namespace)::BM_HelperThread(benchmark::State&)",
             "thread_start")]))
 
     def test_every_repetition_row_has_its_sites_and_aggregates_none(self):
         rows = self.console("BM_Repeated")["BM_Repeated/repeats:2"]
-        site = [(1, 24, [at("(anonymous namespace)::BM_Repeated"
-                            "(benchmark::State&)", "repeated")])]
+        site = [(1, self.figures.shared_int,
+                 [at("(anonymous namespace)::BM_Repeated(benchmark::State&)",
+                     "repeated")])]
         self.assertEqual([site_lines(block) for _, block in rows],
                          [site, site])
         for name in ("mean", "median", "stddev", "cv"):
@@ -169,7 +199,8 @@ class SitesTest(unittest.TestCase):
         ((row, block),) = self.console(
             "BM_TwoSites$", "--alloc_counter_mode=timed")["BM_TwoSites"]
         self.assertEqual([s[:2] for s in site_lines(block)],
-                         [(3, 12), (1, 101)], "\n".join([row] + block))
+                         [(3, 12), (1, self.figures.long_string)],
+                         "\n".join([row] + block))
 
     def test_console_histogram_line(self):
         ((_, block),) = self.console(
@@ -223,9 +254,9 @@ class SitesTest(unittest.TestCase):
             [(s["allocs_per_iter"], s["bytes_per_iter"], json_frames(s))
              for s in b["alloc_sites"]],
             [(3, 12, [at_full(BM_TWO_SITES, "ints")]),
-             (1, 101, [at_full("(anonymous namespace)::MakeLongString()",
-                               "string"),
-                       at_full(BM_TWO_SITES, "string_caller")])])
+             (1, self.figures.long_string,
+              [at_full("(anonymous namespace)::MakeLongString()", "string"),
+               at_full(BM_TWO_SITES, "string_caller")])])
         self.assertEqual(b["allocs/iter"], 4)
 
     def test_json_sites_add_up_to_the_columns(self):
@@ -261,7 +292,7 @@ class SitesTest(unittest.TestCase):
             {"min_bytes": 4, "max_bytes": 7, "allocs_per_iter": 3,
              "bytes_per_iter": 12},
             {"min_bytes": 64, "max_bytes": 127, "allocs_per_iter": 1,
-             "bytes_per_iter": 101},
+             "bytes_per_iter": self.figures.long_string},
         ])
         self.assertEqual(len(b["alloc_sites"]), 2)
 
@@ -327,7 +358,9 @@ def main():
     loader = unittest.TestLoader()
     for binary in binaries:
         cls = type("SitesTest_" + re.sub(r"\W", "_", os.path.basename(binary)),
-                   (SitesTest,), {"binary": binary})
+                   (SitesTest,),
+                   {"binary": binary,
+                    "figures": FIGURES[std_library.of(binary)]})
         suite.addTests(loader.loadTestsFromTestCase(cls))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
     sys.exit(0 if result.wasSuccessful() else 1)

@@ -26,6 +26,7 @@ import tempfile
 import unittest
 
 from tests import run
+from tests import std_library
 from tests.console import console_blocks, site_comment_lines, site_lines
 
 SOURCE = DEBUG = NODEBUG = None
@@ -37,6 +38,22 @@ ELLIPSIS = "\u2026"
 NEST = f"shop::inventory::Nest<{ELLIPSIS}>({ELLIPSIS})"
 DEEP_NEST = "BM_DeepNest/{}/iterations:5"
 ADD = f"shop::inventory::Catalog<{ELLIPSIS}>::Add({ELLIPSIS})"
+# What differs with the standard library the builds link
+# (tests/std_library.py): the bytes of one Item<std::string> (a 32-byte
+# std::string in libstdc++, 24 in libc++, and a long), and how the full
+# names spell std::string and its character traits.
+ITEM_BYTES = {std_library.LIBSTDCXX: 40, std_library.LIBCXX: 32}
+STRING = {
+    std_library.LIBSTDCXX: ("std::__cxx11::basic_string<char, "
+                            "std::char_traits<char>, std::allocator<char> >"),
+    std_library.LIBCXX: ("std::__1::basic_string<char, "
+                         "std::__1::char_traits<char>, "
+                         "std::__1::allocator<char>>"),
+}
+CHAR_TRAITS = {std_library.LIBSTDCXX: "std::char_traits<char>",
+               std_library.LIBCXX: "std::__1::char_traits<char>"}
+LIBRARY = None          # the library of the builds
+
 # Words of alloc_counter's hooks and of the allocators' plumbing.
 PLUMBING = ("operator new", "malloc", "allocate", "alloc_counter",
             "AllocateCounted", "RecordSite", "RecordAllocation")
@@ -107,11 +124,11 @@ class ConsoleTest(unittest.TestCase):
         blocks, out = site_blocks(DEBUG, columns=200)
         catalog = blocks["BM_CatalogAdd<Name>/iterations:5"][1]
         self.assertEqual(site_lines(catalog), [
-            (3, 120, [at(ADD, "catalog_add"),
+            (3, 3 * ITEM_BYTES[LIBRARY], [at(ADD, "catalog_add"),
                       at(f"(anonymous namespace)::BM_CatalogAdd<{ELLIPSIS}>"
                          f"({ELLIPSIS})", "catalog_caller")])])
         self.assertEqual(site_lines(blocks["BM_Nest/iterations:5"][1]), [
-            (1, 40, [at(f"{NEST} \u00d77", "nest_leaf"),
+            (1, ITEM_BYTES[LIBRARY], [at(f"{NEST} \u00d77", "nest_leaf"),
                      at(f"(anonymous namespace)::BM_Nest({ELLIPSIS})",
                         "nest_caller")]),
             (1, 8, [at(f"(anonymous namespace)::BM_Nest({ELLIPSIS})",
@@ -154,9 +171,8 @@ class ConsoleTest(unittest.TestCase):
         blocks, out = site_blocks(NODEBUG, "--alloc_counter_site_names=full",
                                   columns=60)
         block = blocks["BM_CatalogAdd<Name>/iterations:5"][1]
-        self.assertRegex(block[1], r"shop::inventory::Catalog<std::__cxx11::"
-                         r"basic_string<char, std::char_traits<char>, "
-                         r"std::allocator<char> >, long>::Add\(")
+        self.assertRegex(block[1], r"shop::inventory::Catalog<" +
+                         re.escape(STRING[LIBRARY]) + r", long>::Add\(")
         self.assertNotIn(ELLIPSIS, out)
 
 
@@ -171,10 +187,9 @@ class JsonTest(unittest.TestCase):
         b = self.json(DEBUG)["BM_CatalogAdd<Name>/iterations:5"]
         (site,) = b["alloc_sites"]
         first = site["frames"][0]
-        self.assertRegex(first["function"], r"^shop::inventory::Catalog<std::"
-                         r"__cxx11::basic_string<char, std::char_traits<char>"
-                         r", std::allocator<char> >, long>::Add\(std::__cxx11"
-                         r"::basic_string<")
+        self.assertRegex(first["function"], r"^shop::inventory::Catalog<" +
+                         re.escape(STRING[LIBRARY]) + r", long>::Add\(" +
+                         re.escape(STRING[LIBRARY]))
         self.assertEqual(first["short"], ADD)
         self.assertEqual(first["line"], LINES["catalog_add"])
 
@@ -239,7 +254,7 @@ class FoldedTest(unittest.TestCase):
             (root, bm),
             (root, bm, f"std::vector<{ELLIPSIS}>::reserve({ELLIPSIS})")])
         mine = {tuple(f): c for f, c in bytes_ if f[0] == root}
-        self.assertEqual(mine, {tuple(nest): 40 * ITERATIONS,
+        self.assertEqual(mine, {tuple(nest): ITEM_BYTES[LIBRARY] * ITERATIONS,
                                 reserve: 8 * ITERATIONS})
 
     def test_full_depth(self):
@@ -267,7 +282,7 @@ class FoldedTest(unittest.TestCase):
     def test_full_names_on_request(self):
         counts, _, _ = folded(NODEBUG, "--alloc_counter_site_names=full")
         text = "\n".join(";".join(f) for f, _ in counts)
-        self.assertIn("std::char_traits<char>", text)
+        self.assertIn(CHAR_TRAITS[LIBRARY], text)
         self.assertNotIn(ELLIPSIS, text)
 
     def test_an_unwritable_file_is_an_error(self):
@@ -289,8 +304,9 @@ class FoldedTest(unittest.TestCase):
 
 
 def main():
-    global SOURCE, DEBUG, NODEBUG, LINES
+    global SOURCE, DEBUG, NODEBUG, LINES, LIBRARY
     SOURCE, DEBUG, NODEBUG = sys.argv[1:4]
+    LIBRARY = std_library.of(DEBUG)
     del sys.argv[1:]
     LINES = site_comment_lines(SOURCE)
     unittest.main(verbosity=2)

@@ -72,6 +72,14 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // The first allocation of the process looks up the real allocator, and
+  // so makes the preloaded dlsym's first call. libstdc++ allocates before
+  // main (its emergency pool for exceptions); libc++ does not, and Block()
+  // below would then make that first call itself, outside the lookup. So
+  // allocate once first.
+  void* volatile first = std::malloc(1);
+  std::free(first);
+
   auto* zeroed = static_cast<unsigned char*>(Block("g_dlsym_calloc_block"));
   auto* moved = static_cast<char*>(Block("g_dlsym_realloc_block"));
   Check(zeroed != nullptr, "dlsym's calloc returned a block");

@@ -15,7 +15,7 @@
 // allocator refuses them.
 //
 // The *_malloc variants link //alloc_counter:malloc too (BUILD.bazel defines
-// RELIABILITY_COUNTS_MALLOC): there the exception objects that libstdc++
+// RELIABILITY_COUNTS_MALLOC): there the exception objects that the C++ runtime
 // takes from malloc count as well (ExceptionAllocs() below).
 
 #include <atomic>
@@ -36,6 +36,7 @@
 #include "tests/util/forms.h"
 #include "tests/util/measure.h"
 #include "tests/util/sanitizer.h"
+#include "tests/util/std_library.h"
 
 // -----------------------------------------------------------------------------
 // The fault injector.
@@ -57,15 +58,16 @@ using test_util::NewForm;
 using test_util::NewForms;
 
 // With the C allocator counted, each throw of a `T` adds one allocation of
-// sizeof(T) plus libstdc++'s 128-byte exception header on x86-64
-// (__cxa_allocate_exception calls malloc), freed when its handler ends.
-// (Under a sanitizer, //alloc_counter:malloc counts nothing.)
+// sizeof(T) plus the exception header (__cxa_allocate_exception calls
+// malloc; test_util::ExceptionObjectBytes()), freed when its handler ends.
+// (Under a sanitizer, //alloc_counter:malloc counts nothing.) libc++abi's
+// allocation at a thread's first throw is kept out of the windows by
+// ThrowOnceOnThisThread().
 #if defined(RELIABILITY_COUNTS_MALLOC)
 constexpr bool kCountsMalloc = !test_util::kSanitized;
 #else
 constexpr bool kCountsMalloc = false;
 #endif
-constexpr int64_t kExceptionHeader = 128;
 
 template <typename T>
 constexpr int64_t ExceptionAllocs(int64_t throws) {
@@ -73,9 +75,18 @@ constexpr int64_t ExceptionAllocs(int64_t throws) {
 }
 template <typename T>
 constexpr int64_t ExceptionBytes(int64_t throws) {
-  return kCountsMalloc
-             ? throws * (kExceptionHeader + static_cast<int64_t>(sizeof(T)))
-             : 0;
+  return kCountsMalloc ? throws * test_util::ExceptionObjectBytes(sizeof(T))
+                       : 0;
+}
+
+// Throws and catches once, so that what the C++ runtime allocates for a
+// thread's first exception (libc++abi: the thread's exception globals,
+// test_util::kFirstThrowAllocs) is allocated before a window.
+void ThrowOnceOnThisThread() {
+  try {
+    throw 0;
+  } catch (int) {
+  }
 }
 
 // Failing is decided per allocation attempt, not per backend call: a failed
@@ -203,6 +214,7 @@ TEST(Faults, NewHandlerThatFreesAReserveLetsTheRetrySucceed) {
 
 TEST(Faults, WithoutANewHandlerTheThrowingFormsThrowAndNothrowFormsReturnNull) {
   CountOnceOnThisThread();
+  ThrowOnceOnThisThread();
   for (const NewForm& form : NewForms()) {
     for (const std::size_t alignment : AlignmentsFor(form)) {
       SCOPED_TRACE(Trace(form, alignment));
@@ -301,6 +313,7 @@ void ExpectOnlySuccessesCounted(const Outcomes& out, const Totals& t) {
 }
 
 TEST(Faults, InjectedFailuresAreNeverCounted) {
+  ThrowOnceOnThisThread();
   Outcomes out;
   const Totals t = MeasureLoop([&] { AttemptAllocations(kAttempts, 0, &out); });
   ExpectOnlySuccessesCounted(out, t);
@@ -319,6 +332,7 @@ TEST(Faults, InjectedFailuresOnFourThreadsAreNeverCounted) {
   std::thread threads[kThreads];
   for (int i = 0; i < kThreads; ++i) {
     threads[i] = std::thread([&, i] {
+      ThrowOnceOnThisThread();
       started.fetch_add(1, std::memory_order_acq_rel);
       while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
       AttemptAllocations(kAttempts / kThreads, i, &out[i]);
@@ -360,6 +374,7 @@ constexpr std::size_t kImpossibleSizes[] = {SIZE_MAX, SIZE_MAX / 2 + 1,
                                             SIZE_MAX / 2, std::size_t{1} << 62};
 
 TEST(Faults, ImpossibleSizesThrowBadAllocOrReturnNullAndAreNotCounted) {
+  ThrowOnceOnThisThread();
   int64_t threw = 0;
   int64_t returned_null = 0;
   int64_t attempts = 0;
@@ -394,6 +409,7 @@ TEST(Faults, ImpossibleSizesThrowBadAllocOrReturnNullAndAreNotCounted) {
 }
 
 TEST(Faults, ArrayLengthOverflowThrowsAndIsNotCounted) {
+  ThrowOnceOnThisThread();
   // `new T[n]` whose size in bytes overflows: GCC's own check throws
   // std::bad_array_new_length before operator new is called; clang 16 calls
   // operator new with SIZE_MAX, which fails with std::bad_alloc. Either way
@@ -425,7 +441,8 @@ TEST(Faults, ArrayLengthOverflowThrowsAndIsNotCounted) {
 // Exceptions and the loop body.
 
 TEST(Exceptions, TheExceptionObjectCountsOnlyWithTheCAllocator) {
-  // libstdc++ allocates exception objects with __cxa_allocate_exception,
+  ThrowOnceOnThisThread();
+  // The C++ runtime allocates exception objects with __cxa_allocate_exception,
   // which calls malloc, not operator new: `throw 42` allocates nothing that
   // alloc_counter counts, unless //alloc_counter:malloc is linked.
   int caught = 0;
@@ -447,6 +464,7 @@ TEST(Exceptions, TheExceptionObjectCountsOnlyWithTheCAllocator) {
 }
 
 TEST(Exceptions, AnExceptionsOwnAllocationsAreCounted) {
+  ThrowOnceOnThisThread();
   // std::runtime_error keeps its message in a reference-counted string
   // allocated with operator new: 24 bytes of header, the text and its NUL.
   const std::string message(40, 'x');
@@ -469,6 +487,7 @@ TEST(Exceptions, AnExceptionsOwnAllocationsAreCounted) {
 }
 
 TEST(Exceptions, AWindowLeftByAnExceptionDoesNotDisturbTheNextOne) {
+  ThrowOnceOnThisThread();
   // An exception thrown out of the loop body skips ExitLoop() and
   // EndMeasurement() (Google Benchmark 1.7.1 does not catch it, and the
   // program terminates: benchmarks_test.py). A program that catches it

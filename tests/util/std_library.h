@@ -38,6 +38,28 @@ constexpr int64_t ThreadStartBytes(std::size_t function_size) {
 }
 #endif
 
+// kExceptionHeader, ExceptionObjectBytes(), kFirstThrowAllocs
+//
+// `throw` takes the exception object from malloc, not operator new
+// (__cxa_allocate_exception): a 128-byte header on x86-64 before the thrown
+// object of `thrown_size` bytes, freed when its handler ends. libc++abi
+// rounds the whole up to the header's alignment, 16, and on a thread's
+// first throw also allocates that thread's exception globals (16 bytes,
+// calloc), freed only when the thread exits. These count only where the C
+// allocator is (//alloc_counter:malloc).
+inline constexpr int64_t kExceptionHeader = 128;
+#ifdef _LIBCPP_VERSION
+constexpr int64_t ExceptionObjectBytes(std::size_t thrown_size) {
+  return (kExceptionHeader + static_cast<int64_t>(thrown_size) + 15) / 16 * 16;
+}
+inline constexpr int kFirstThrowAllocs = 1;
+#else
+constexpr int64_t ExceptionObjectBytes(std::size_t thrown_size) {
+  return kExceptionHeader + static_cast<int64_t>(thrown_size);
+}
+inline constexpr int kFirstThrowAllocs = 0;
+#endif
+
 }  // namespace test_util
 
 #endif  // TESTS_UTIL_STD_LIBRARY_H_
