@@ -76,12 +76,12 @@ toolchain_prefix() {  # toolchain_prefix <label> <input>...
 
 # Configures, builds and installs one CMake project into `into`.
 build_dependency() {  # build_dependency <toolchain> <into> <name> <source> <option>...
-  local toolchain=$1 into=$2 name=$3 src=$4
+  local toolchain_file=$1 into=$2 name=$3 src=$4
   shift 4
   local dir="$tmp/build-$name" t0=$SECONDS
   {
     cmake -S "$src" -B "$dir" "${generator[@]}" \
-      -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_TOOLCHAIN_FILE="$toolchain_file" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_INSTALL_PREFIX="$into" -DCMAKE_PREFIX_PATH="$into" "$@" &&
       cmake --build "$dir" -j "$jobs" &&
       cmake --install "$dir"
@@ -93,18 +93,18 @@ build_dependency() {  # build_dependency <toolchain> <into> <name> <source> <opt
 # Builds Google Benchmark 1.9.5 (static, without its tests), GoogleTest and
 # Abseil 20220623.1 with the CMake toolchain file `toolchain` into `into`.
 build_dependencies() {  # build_dependencies <toolchain> <into>
-  local toolchain=$1 into=$2 name
+  local toolchain_file=$1 into=$2 name
   rm -rf "$into"
   mkdir -p "$into"
   for name in "${toolchain_archives[@]}"; do
     tar -xzf "$third_party/$name" -C "$tmp" || fail "cannot extract ${name}"
   done
   # -Werror off: a newer compiler's new warning in a release is not ours.
-  build_dependency "$toolchain" "$into" benchmark "$tmp/benchmark-1.9.5" \
+  build_dependency "$toolchain_file" "$into" benchmark "$tmp/benchmark-1.9.5" \
     -DBUILD_SHARED_LIBS=OFF -DBENCHMARK_ENABLE_TESTING=OFF \
     -DBENCHMARK_ENABLE_GTEST_TESTS=OFF -DBENCHMARK_ENABLE_WERROR=OFF
-  build_dependency "$toolchain" "$into" googletest /usr/src/googletest
-  build_dependency "$toolchain" "$into" abseil "$tmp/abseil-cpp-20220623.1" \
+  build_dependency "$toolchain_file" "$into" googletest /usr/src/googletest
+  build_dependency "$toolchain_file" "$into" abseil "$tmp/abseil-cpp-20220623.1" \
     -DCMAKE_CXX_STANDARD=17 -DABSL_PROPAGATE_CXX_STD=ON -DBUILD_TESTING=OFF
 }
 
